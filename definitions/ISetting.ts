@@ -1,0 +1,30 @@
+/** A workspace setting as stored in `rocketchat_settings` and declared in code. */
+
+export type SettingType = 'boolean' | 'string' | 'int' | 'select' | 'code' | 'password' | 'action';
+
+export type SettingValue = string | number | boolean;
+
+export interface ISettingDefinition {
+  _id: string;
+  type: SettingType;
+  /** The value shipped with the code. */
+  packageValue: SettingValue;
+  group: string;
+  section?: string;
+  /** Never returned by any API, never logged. */
+  secret?: boolean;
+  /** Readable without authentication. */
+  public?: boolean;
+  /** For `select`: the allowed values. */
+  values?: { key: string; i18nLabel: string }[];
+  multiline?: boolean;
+  /** For `int`. */
+  min?: number;
+  max?: number;
+  i18nDescription?: string;
+}
+
+export interface ISetting extends ISettingDefinition {
+  value: SettingValue;
+  _updatedAt: Date;
+}
