@@ -1,0 +1,49 @@
+/**
+ * Finds the `@username`, `@all` and `@here` tokens a message's text addresses. The host resolves the usernames
+ * to users and stores them as `message.mentions` (Rocket.Chat shape); the notification pipeline then reads only
+ * `message.mentions`, never the text.
+ */
+
+export interface IMentionTokens {
+  /** Usernames as written (first spelling wins), de-duplicated case-insensitively, without `all` / `here`. */
+  usernames: string[];
+  all: boolean;
+  here: boolean;
+}
+
+/**
+ * A username: Unicode letters, marks and digits plus `.`, `_` and `-` (Rocket.Chat's default `[0-9a-zA-Z-_.]`
+ * widened to other scripts, as its `UTF8_User_Names_Validation` setting allows). The `@` must not follow a
+ * character that could belong to an email's local part, so `a@b.com` and `x.y@host` are not mentions.
+ */
+const MENTION = /(?<![\p{L}\p{M}\p{N}._+\-@])@([\p{L}\p{M}\p{N}._-]+)/gu;
+
+/** Fenced blocks and inline code spans: `@all` quoted as code is an example, not a call to everyone. */
+const CODE = /```[\s\S]*?```|`[^`\n]+`/g;
+
+/** Returns the mention tokens of `text`; see the module comment for what counts. */
+export function extractMentionTokens(text: string): IMentionTokens {
+  const result: IMentionTokens = { usernames: [], all: false, here: false };
+  if (!text || text.indexOf('@') === -1) return result;
+  const prose = text.indexOf('`') === -1 ? text : text.replace(CODE, ' ');
+  const seen = new Set<string>();
+  MENTION.lastIndex = 0;
+  for (let match = MENTION.exec(prose); match !== null; match = MENTION.exec(prose)) {
+    // `@bob@other.server` is a federated address, not a mention of the local `bob`.
+    if (prose[MENTION.lastIndex] === '@') continue;
+    // A sentence may end right after a name ("thanks @bob."); names do not end with a dot in practice.
+    const username = match[1].replace(/\.+$/, '');
+    if (username === '') continue;
+    // `all` / `here` are exact lowercase keywords, as in Rocket.Chat (where both names are reserved).
+    if (username === 'all') result.all = true;
+    else if (username === 'here') result.here = true;
+    else {
+      const key = username.toLowerCase();
+      if (!seen.has(key)) {
+        seen.add(key);
+        result.usernames.push(username);
+      }
+    }
+  }
+  return result;
+}
