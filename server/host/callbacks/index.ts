@@ -1,0 +1,3 @@
+export { Callbacks, CALLBACK_PRIORITY } from './Callbacks';
+export type { CallbacksLogger } from './Callbacks';
+export { HOOK_KINDS, isHookName } from './hookKinds';
