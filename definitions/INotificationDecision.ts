@@ -28,7 +28,7 @@ export interface INotificationContext {
     tokens: IPushToken[];
   };
   mentions: IMentionSummary;
-  /** The recipient follows the thread the message replies to. */
+  /** The recipient follows the thread the message replies to (meaningful only when `message.tmid` is set). */
   isThreadFollower: boolean;
   /** The message matches one of the recipient's highlight words. */
   isHighlighted: boolean;
@@ -37,8 +37,16 @@ export interface INotificationContext {
 }
 
 /**
- * A filter's answer. `pass` lets the next filter run; `skip` stops the pipeline with a reason; `notify` stops it
- * and sends (used by the preference filter to state why); `delay` sends later unless the user reads the room first.
+ * A filter's answer (see `lib/filters/evaluateFilters.ts`):
+ * - `pass`: no opinion; the next filter runs.
+ * - `skip`: the only answer that stops the pipeline; the push is not sent, for this reason.
+ * - `notify`: records *why* the user would be notified and lets the pipeline go on, so a later filter (e.g. a
+ *   developer's own, at a lower priority) can still veto with `skip`. The last notify reason becomes the
+ *   decision's reason.
+ * - `delay`: records that the push waits `delaySeconds` (cancelled if the user reads the room first) and lets
+ *   the pipeline go on; with several, the longest delay wins.
+ * A filter that throws (or answers something else) is traced as `error` and the pipeline goes on: a broken
+ * extension must not silence notifications.
  */
 export type FilterOutcome =
   | { result: 'pass'; note?: string }
@@ -50,11 +58,15 @@ export type FilterOutcome =
 export interface INotificationFilter {
   /** camelCase name shown in traces, e.g. `roomNotificationsDisabled`. */
   id: string;
-  /** Lower runs first (the callbacks registry's HIGH = -1000, MEDIUM = 0, LOW = 1000). */
+  /**
+   * Lower runs first (the callbacks registry's HIGH = -1000, MEDIUM = 0, LOW = 1000); equal priorities keep
+   * their list order. The default filters use 10…110, so LOW runs after all of them.
+   */
   priority: number;
   apply(ctx: INotificationContext): FilterOutcome;
 }
 
+/** One filter that ran, in run order. `error`: the filter threw (reason `FILTER_ERROR`, the message as note). */
 export interface IFilterTraceEntry {
   filter: string;
   result: 'pass' | 'skip' | 'notify' | 'delay' | 'error';
@@ -64,6 +76,7 @@ export interface IFilterTraceEntry {
 
 export interface INotificationDecision {
   decision: 'notify' | 'skip';
+  /** For `skip`, the stopping filter's reason; for `notify`, the last notify reason, or `NOTIFY` if none. */
   reason: ReasonCode;
   /** When set, the push waits this long and is cancelled if the user reads the room meanwhile. */
   delaySeconds?: number;
