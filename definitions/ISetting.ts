@@ -22,6 +22,11 @@ export interface ISettingDefinition {
   min?: number;
   max?: number;
   i18nDescription?: string;
+  /**
+   * For `code` settings holding JSON: a non-empty value must parse to a JSON object with these keys set to
+   * non-empty strings (e.g. the FCM service account's `project_id`, `client_email`, `private_key`).
+   */
+  json?: { requiredKeys: string[] };
 }
 
 export interface ISetting extends ISettingDefinition {

@@ -1,0 +1,66 @@
+import type { ISettingDefinition } from '../../definitions/ISetting';
+
+/** Settings of the host itself (accounts, messages), with Rocket.Chat's ids and defaults. */
+export const HOST_SETTING_DEFINITIONS: readonly ISettingDefinition[] = [
+  {
+    _id: 'Accounts_LoginExpiration',
+    type: 'int',
+    packageValue: 90,
+    group: 'Accounts',
+    min: 1,
+    max: 3650,
+    i18nDescription: 'Days a login token stays valid.',
+  },
+  {
+    _id: 'Block_Multiple_Failed_Logins_Enabled',
+    type: 'boolean',
+    packageValue: true,
+    group: 'Accounts',
+    section: 'Login_Attempts',
+  },
+  {
+    _id: 'Block_Multiple_Failed_Logins_Attempts_Until_Block_By_User',
+    type: 'int',
+    packageValue: 10,
+    group: 'Accounts',
+    section: 'Login_Attempts',
+    min: 1,
+    max: 1000,
+  },
+  {
+    _id: 'Block_Multiple_Failed_Logins_Time_To_Unblock_By_User_In_Minutes',
+    type: 'int',
+    packageValue: 5,
+    group: 'Accounts',
+    section: 'Login_Attempts',
+    min: 1,
+    max: 1440,
+  },
+  {
+    _id: 'Block_Multiple_Failed_Logins_Attempts_Until_Block_by_Ip',
+    type: 'int',
+    packageValue: 50,
+    group: 'Accounts',
+    section: 'Login_Attempts',
+    min: 1,
+    max: 10000,
+  },
+  {
+    _id: 'Block_Multiple_Failed_Logins_Time_To_Unblock_By_Ip_In_Minutes',
+    type: 'int',
+    packageValue: 5,
+    group: 'Accounts',
+    section: 'Login_Attempts',
+    min: 1,
+    max: 1440,
+  },
+  {
+    _id: 'Message_MaxAllowedSize',
+    type: 'int',
+    packageValue: 5000,
+    group: 'Message',
+    public: true,
+    min: 1,
+    max: 100000,
+  },
+];
