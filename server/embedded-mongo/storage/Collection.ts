@@ -1,0 +1,162 @@
+import { ObjectId, UUID, type Document } from 'bson';
+import { ErrorCode, MongoCommandError } from '../errors';
+import { duplicateKeyError } from './duplicateKeyError';
+import { Index, type IndexSpec } from './Index';
+import { keyOf } from './keyOf';
+import { isPlainObject } from './paths';
+import type { ScanStats } from './ScanStats';
+
+export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
+
+/** An equality condition on one field: the document must hold one of `values` there. */
+export interface EqualityCondition {
+  path: string;
+  values: unknown[];
+}
+
+/**
+ * One collection: documents by `_id` key in natural (insertion) order, plus secondary indexes.
+ *
+ * Stored documents are immutable: every update builds a new object and swaps it in. Cursors can therefore hold
+ * references to stored documents between getMore calls, and replies serialize straight from storage (the BSON
+ * encoding is the copy), without cloning anything on reads. Each write method checks every constraint before it
+ * changes anything, so a failed write leaves no trace, and none of them awaits: with Node's single thread, a
+ * command's read-modify-write cannot interleave with another command's.
+ */
+export class Collection {
+  readonly docs = new Map<string, Document>();
+  readonly indexes: Index[] = [];
+  readonly uuid = new UUID();
+
+  constructor(
+    readonly dbName: string,
+    readonly name: string,
+    readonly options: Document,
+    private readonly stats: ScanStats,
+  ) {}
+
+  get ns(): string {
+    return `${this.dbName}.${this.name}`;
+  }
+
+  get indexSpecs(): IndexSpec[] {
+    return [ID_INDEX_SPEC, ...this.indexes.map((index) => index.spec)];
+  }
+
+  findIndex(name: string): Index | undefined {
+    return this.indexes.find((index) => index.name === name);
+  }
+
+  /** Validates `_id` and fills it in when absent (ObjectId first, as the server does). */
+  static withId(doc: Document): Document {
+    if (!('_id' in doc) || doc._id === undefined) return { _id: new ObjectId(), ...doc };
+    const id = doc._id;
+    if (Array.isArray(id)) throw new MongoCommandError(ErrorCode.InvalidIdField, "The '_id' value cannot be of type array");
+    if (id instanceof RegExp) throw new MongoCommandError(ErrorCode.InvalidIdField, "The '_id' value cannot be of type regex");
+    if (isPlainObject(id) && Object.keys(id).some((k) => k.startsWith('$'))) {
+      throw new MongoCommandError(ErrorCode.DollarPrefixedFieldName, `_id fields may not contain '$'-prefixed fields: ${Object.keys(id).find((k) => k.startsWith('$'))} is not valid for storage.`);
+    }
+    return doc;
+  }
+
+  private checkUnique(doc: Document, id: string): void {
+    for (const index of this.indexes) {
+      const conflict = index.conflict(doc, id);
+      if (conflict) throw duplicateKeyError(this.ns, index.name, index.spec.key, conflict.values);
+    }
+  }
+
+  /** Inserts a document that already has its `_id`; throws E11000 without side effects on a collision. */
+  insert(doc: Document): void {
+    const id = keyOf(doc._id);
+    if (this.docs.has(id)) throw duplicateKeyError(this.ns, '_id_', { _id: 1 }, [doc._id]);
+    this.checkUnique(doc, id);
+    this.docs.set(id, doc);
+    for (const index of this.indexes) index.add(doc, id);
+  }
+
+  /** Replaces a stored document by a new version with the same `_id`. */
+  replace(current: Document, next: Document): void {
+    const id = keyOf(current._id);
+    this.checkUnique(next, id);
+    for (const index of this.indexes) index.remove(current, id);
+    this.docs.set(id, next);
+    for (const index of this.indexes) index.add(next, id);
+  }
+
+  remove(doc: Document): void {
+    const id = keyOf(doc._id);
+    if (!this.docs.has(id)) return;
+    for (const index of this.indexes) index.remove(doc, id);
+    this.docs.delete(id);
+  }
+
+  /** Adds a secondary index over the existing documents; throws E11000 (and adds nothing) on duplicates. */
+  addIndex(spec: IndexSpec): void {
+    const index = new Index(spec);
+    for (const [id, doc] of this.docs) {
+      const conflict = index.conflict(doc, id);
+      if (conflict) throw duplicateKeyError(this.ns, index.name, spec.key, conflict.values);
+      index.add(doc, id);
+    }
+    this.indexes.push(index);
+  }
+
+  dropIndex(name: string): void {
+    const at = this.indexes.findIndex((index) => index.name === name);
+    if (at >= 0) this.indexes.splice(at, 1);
+  }
+
+  /**
+   * The documents a query must examine. When the filter pins `_id` or an index's leading field to one value (or
+   * an `$in` list), only the documents under those keys are returned; the cheapest such index wins. Otherwise
+   * every document (a collection scan). Callers still apply the full filter to each candidate.
+   */
+  candidates(equalities: EqualityCondition[]): Iterable<Document> {
+    let best: { cost: number; docs: () => Document[] } | undefined;
+    for (const { path, values } of equalities) {
+      const keys = values.map(keyOf);
+      if (path === '_id') {
+        const cost = keys.length;
+        if (!best || cost < best.cost) {
+          best = {
+            cost,
+            docs: () => {
+              const out: Document[] = [];
+              for (const key of new Set(keys)) {
+                const doc = this.docs.get(key);
+                if (doc) out.push(doc);
+              }
+              return out;
+            },
+          };
+        }
+        continue;
+      }
+      for (const index of this.indexes) {
+        if (!index.searchable || index.fields[0] !== path) continue;
+        const cost = index.count(keys);
+        if (best && cost >= best.cost) continue;
+        best = {
+          cost,
+          docs: () => {
+            const ids = new Set<string>();
+            for (const key of keys) for (const id of index.lookup.get(key) ?? []) ids.add(id);
+            const out: Document[] = [];
+            for (const id of ids) {
+              const doc = this.docs.get(id);
+              if (doc) out.push(doc);
+            }
+            return out;
+          },
+        };
+      }
+    }
+    if (best) {
+      this.stats.indexLookups++;
+      return best.docs();
+    }
+    this.stats.collectionScans++;
+    return this.docs.values();
+  }
+}

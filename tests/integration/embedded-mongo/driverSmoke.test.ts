@@ -1,0 +1,20 @@
+import { openTestDatabase } from '../../support/testDatabase';
+test('smoke', async () => {
+  const t = await openTestDatabase();
+  const c = t.db.collection('things');
+  await c.createIndex({ token: 1 }, { unique: true });
+  await c.insertOne({ token: 'a', n: 1 });
+  await expect(c.insertOne({ token: 'a' })).rejects.toMatchObject({ code: 11000 });
+  await c.insertMany(Array.from({ length: 250 }, (_, i) => ({ token: 't' + i, n: i })));
+  expect(await c.countDocuments()).toBe(251);
+  expect(await c.estimatedDocumentCount()).toBe(251);
+  expect((await c.find({}).toArray()).length).toBe(251);
+  await c.updateOne({ token: 'x' }, { $set: { n: 5 }, $setOnInsert: { created: true } }, { upsert: true });
+  expect(await c.findOne({ token: 'x' })).toMatchObject({ n: 5, created: true });
+  const r = await c.findOneAndUpdate({ token: 'a' }, { $inc: { n: 1 } }, { returnDocument: 'after' });
+  expect(r).toMatchObject({ n: 2 });
+  expect(await c.aggregate([{ $match: { n: { $lt: 3 } } }, { $count: 'k' }]).toArray()).toEqual([{ k: 4 }]);
+  expect((await c.indexes()).map((i) => i.name)).toEqual(['_id_', 'token_1']);
+  expect((await c.deleteMany({ n: { $gte: 100 } })).deletedCount).toBe(150);
+  await t.close();
+});
