@@ -4,6 +4,8 @@
  * `message.mentions`, never the text.
  */
 
+import { mentionRegExp, trimMentionName } from './mentionPattern';
+
 export interface IMentionTokens {
   /** Usernames as written (first spelling wins), de-duplicated case-insensitively, without `all` / `here`. */
   usernames: string[];
@@ -11,12 +13,7 @@ export interface IMentionTokens {
   here: boolean;
 }
 
-/**
- * A username: Unicode letters, marks and digits plus `.`, `_` and `-` (Rocket.Chat's default `[0-9a-zA-Z-_.]`
- * widened to other scripts, as its `UTF8_User_Names_Validation` setting allows). The `@` must not follow a
- * character that could belong to an email's local part, so `a@b.com` and `x.y@host` are not mentions.
- */
-const MENTION = /(?<![\p{L}\p{M}\p{N}._+\-@])@([\p{L}\p{M}\p{N}._-]+)/gu;
+const MENTION = mentionRegExp();
 
 /** Fenced blocks and inline code spans: `@all` quoted as code is an example, not a call to everyone. */
 const CODE = /```[\s\S]*?```|`[^`\n]+`/g;
@@ -31,8 +28,7 @@ export function extractMentionTokens(text: string): IMentionTokens {
   for (let match = MENTION.exec(prose); match !== null; match = MENTION.exec(prose)) {
     // `@bob@other.server` is a federated address, not a mention of the local `bob`.
     if (prose[MENTION.lastIndex] === '@') continue;
-    // A sentence may end right after a name ("thanks @bob."); names do not end with a dot in practice.
-    const username = match[1].replace(/\.+$/, '');
+    const username = trimMentionName(match[1]);
     if (username === '') continue;
     // `all` / `here` are exact lowercase keywords, as in Rocket.Chat (where both names are reserved).
     if (username === 'all') result.all = true;
