@@ -27,6 +27,8 @@ export interface ISettingDefinition {
    * non-empty strings (e.g. the FCM service account's `project_id`, `client_email`, `private_key`).
    */
   json?: { requiredKeys: string[] };
+  /** Managed by the server (e.g. `uniqueID`): never changed through the API. */
+  readonly?: boolean;
 }
 
 export interface ISetting extends ISettingDefinition {

@@ -12,6 +12,8 @@ export const PushErrorCodes = {
   // settings
   PUSH_ERR_SETTING_UNKNOWN: 'Setting "%s" does not exist',
   PUSH_ERR_SETTING_INVALID_VALUE: 'Invalid value for setting "%s": %s',
+  PUSH_ERR_SETTING_OVERWRITTEN: 'Setting "%s" is forced by the environment (OVERWRITE_SETTING_%s); change it there',
+  PUSH_ERR_SETTING_READ_ONLY: 'Setting "%s" is managed by the server and cannot be changed',
   // input validation
   PUSH_ERR_INVALID_INPUT: 'Invalid input: %s',
   PUSH_ERR_NOT_FOUND: '%s not found',

@@ -131,7 +131,7 @@ export const PUSH_SETTING_DEFINITIONS: PushSettingDefinitions = {
   },
   UI_Use_Real_Name: bool('UI_Use_Real_Name', false, 'Layout', { public: true }),
   // Generated once at first start (server/host/settings) and never changed afterwards.
-  uniqueID: { _id: 'uniqueID', type: 'string', packageValue: '', group: 'General' },
+  uniqueID: { _id: 'uniqueID', type: 'string', packageValue: '', group: 'General', readonly: true },
   // Set at start to http://HOST:PORT when empty.
   Site_Url: { _id: 'Site_Url', type: 'string', packageValue: '', group: 'General', public: true },
   Push_max_attempts: { _id: 'Push_max_attempts', type: 'int', packageValue: 10, group: 'Push', min: 1, max: 100 },
