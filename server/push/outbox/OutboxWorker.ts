@@ -1,0 +1,376 @@
+import { randomUUID } from 'node:crypto';
+import type { IOutboxEntry, OutboxState } from '../../../definitions/IOutboxEntry';
+import type { IDeliveryResult, IPushDelivery, IPushTransport } from '../../../definitions/IPushTransport';
+import { computeNextAttempt } from '../../../lib/delivery/computeNextAttempt';
+import { isPushError } from '../../../lib/errors';
+import type { IOutboxSettlement, OutboxModel } from './OutboxModel';
+import type { IRouteGuard } from './IRouteGuard';
+import { Semaphore } from './Semaphore';
+import { toDelivery } from './toDelivery';
+
+export interface IWorkerLogger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+/** What happened to one claimed entry; handed to observers (metrics, hooks, the delivery log). */
+export interface ISettledDelivery {
+  entry: IOutboxEntry;
+  result: IDeliveryResult;
+  state: OutboxState;
+  nextAttemptAt?: Date;
+}
+
+export interface IOutboxWorkerOptions {
+  outbox: OutboxModel;
+  /** The transport for the current settings, asked for every batch: a settings change applies to the next push. */
+  transport: () => IPushTransport;
+  guard: IRouteGuard;
+  /** Retry bounds, read for every outcome so a settings change applies at once. */
+  policy: () => { maxAttempts: number; maxAgeMs: number };
+  /** The provider declared the device dead: remove it (the worker has already recorded the outcome). */
+  onInvalidToken: (entry: IOutboxEntry, result: IDeliveryResult) => Promise<void>;
+  /** Observers of every outcome (metrics, `afterPushDelivered`); errors are logged, never rethrown. */
+  onSettled?: (settled: ISettledDelivery[]) => Promise<void> | void;
+  logger: IWorkerLogger;
+  clock?: () => Date;
+  random?: () => number;
+  /** @defaultValue a random UUID */
+  workerId?: string;
+  /** How long a claim lasts before another worker may take the entry over. @defaultValue 60000 */
+  leaseMs?: number;
+  /** Entries claimed per round trip. @defaultValue 200 */
+  batchSize?: number;
+  /** Deliveries in flight in this process, across routes. @defaultValue 1000 */
+  maxInFlight?: number;
+  /** Concurrent `send` calls per route (a bulkhead: one slow route cannot take every slot). @defaultValue 8 */
+  routeConcurrency?: number;
+  /** Deliveries per `send` call. @defaultValue 50 */
+  chunkSize?: number;
+  /**
+   * Longest sleep when nothing is due. Work enqueued in this process wakes the worker at once (`wake()`); the
+   * poll only picks up work enqueued by other instances and retries that became due. @defaultValue 1000
+   */
+  pollIntervalMs?: number;
+  /** Sleep after a database error before trying again. @defaultValue 1000 */
+  errorBackoffMs?: number;
+}
+
+/**
+ * Delivers what the outbox holds: claims due entries in batches, sends them through the current transport with a
+ * bulkhead per route, and records each outcome durably. Nothing is retried by an in-memory timer alone: a retry is
+ * a `nextAttemptAt` in the database, and the worker's timers only decide when to look again.
+ */
+export class OutboxWorker {
+  readonly workerId: string;
+  private readonly clock: () => Date;
+  private readonly random: () => number;
+  private readonly leaseMs: number;
+  private readonly batchSize: number;
+  private readonly maxInFlight: number;
+  private readonly routeConcurrency: number;
+  private readonly chunkSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly errorBackoffMs: number;
+  private readonly routeSlots = new Map<string, Semaphore>();
+  private readonly tasks = new Set<Promise<void>>();
+  private running = false;
+  private pumping = false;
+  private wakeRequested = false;
+  private inFlight = 0;
+  private claimSeq = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+
+  constructor(private readonly options: IOutboxWorkerOptions) {
+    this.workerId = options.workerId ?? randomUUID();
+    this.clock = options.clock ?? (() => new Date());
+    this.random = options.random ?? Math.random;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.batchSize = options.batchSize ?? 200;
+    this.maxInFlight = options.maxInFlight ?? 1000;
+    this.routeConcurrency = options.routeConcurrency ?? 8;
+    this.chunkSize = options.chunkSize ?? 50;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.errorBackoffMs = options.errorBackoffMs ?? 1000;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Deliveries currently being sent by this worker. */
+  get deliveriesInFlight(): number {
+    return this.inFlight;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.wake();
+  }
+
+  /** Look for due work now (called after an enqueue in this process). */
+  wake(): void {
+    if (!this.running) return;
+    void this.pump();
+  }
+
+  /** Stops claiming and waits for the deliveries in flight to be recorded. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.clearTimer();
+    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.wakeRequested = true;
+      return;
+    }
+    this.pumping = true;
+    let retryInMs: number | undefined;
+    try {
+      do {
+        this.wakeRequested = false;
+        while (this.running && this.inFlight < this.maxInFlight) {
+          const claimId = `${this.workerId}:${++this.claimSeq}`;
+          const limit = Math.min(this.batchSize, this.maxInFlight - this.inFlight);
+          const claimed = await this.options.outbox.claimDue(claimId, this.clock(), this.leaseMs, limit);
+          if (claimed.length === 0) break;
+          this.track(this.dispatch(claimId, claimed));
+        }
+      } while (this.running && this.wakeRequested);
+    } catch (error) {
+      // The database is unreachable or refused the claim: pause, then look again. Nothing is lost; claimed
+      // entries whose outcome could not be recorded become due again when their lease runs out.
+      this.options.logger.warn({ err: errorSummary(error) }, 'outbox claim failed; retrying shortly');
+      retryInMs = this.errorBackoffMs;
+    } finally {
+      this.pumping = false;
+    }
+    await this.scheduleNextLook(retryInMs);
+  }
+
+  private track(task: Promise<void>): void {
+    this.tasks.add(task);
+    void task.finally(() => {
+      this.tasks.delete(task);
+      this.wake();
+    });
+  }
+
+  /** Arms one timer for the next due entry (or the poll interval, whichever comes first). */
+  private async scheduleNextLook(forcedDelayMs?: number): Promise<void> {
+    if (!this.running) return;
+    let delayMs = forcedDelayMs ?? this.pollIntervalMs;
+    if (forcedDelayMs === undefined && this.inFlight < this.maxInFlight) {
+      try {
+        const nextDue = await this.options.outbox.nextDueAt();
+        if (nextDue) delayMs = Math.min(delayMs, Math.max(0, nextDue.getTime() - this.clock().getTime()));
+      } catch {
+        delayMs = this.errorBackoffMs;
+      }
+    }
+    if (!this.running) return;
+    const at = Date.now() + delayMs;
+    if (this.timer && this.timerAt <= at) return;
+    this.clearTimer();
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      this.wake();
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Infinity;
+  }
+
+  private async dispatch(claimId: string, entries: IOutboxEntry[]): Promise<void> {
+    this.inFlight += entries.length;
+    try {
+      const now = this.clock();
+      const transport = this.options.transport();
+      const expired: IOutboxEntry[] = [];
+      const byRoute = new Map<string, IOutboxEntry[]>();
+      for (const entry of entries) {
+        if (entry.expiresAt.getTime() <= now.getTime()) {
+          expired.push(entry);
+          continue;
+        }
+        const route = transport.routeOf(toDelivery(entry));
+        const group = byRoute.get(route);
+        if (group) group.push(entry);
+        else byRoute.set(route, [entry]);
+      }
+      const work: Promise<void>[] = [];
+      if (expired.length > 0) {
+        work.push(this.record(claimId, expired.map((e) => [e, expiredResult(e)])));
+      }
+      for (const [route, group] of byRoute) work.push(this.sendRoute(claimId, transport, route, group));
+      await Promise.all(work);
+    } finally {
+      this.inFlight -= entries.length;
+    }
+  }
+
+  private async sendRoute(claimId: string, transport: IPushTransport, route: string, entries: IOutboxEntry[]): Promise<void> {
+    const admission = this.options.guard.admit(route, this.clock());
+    if (!admission.allowed) {
+      // The route's circuit is open: do not touch it, and do not count this as an attempt.
+      await this.record(
+        claimId,
+        entries.map((e) => [e, { id: e._id, outcome: 'retry', reason: 'CIRCUIT_OPEN', route, retryAfterMs: 0 }]),
+        { circuitOpenUntil: admission.retryAt },
+      );
+      return;
+    }
+    const slots = this.slotsFor(route);
+    const chunks: Promise<void>[] = [];
+    for (let i = 0; i < entries.length; i += this.chunkSize) {
+      const chunk = entries.slice(i, i + this.chunkSize);
+      chunks.push(
+        (async () => {
+          await slots.acquire();
+          try {
+            const results = await this.sendChunk(transport, route, chunk.map(toDelivery));
+            await this.record(claimId, chunk.map((entry) => [entry, results.get(entry._id) ?? missingResult(entry, route)]));
+          } finally {
+            slots.release();
+          }
+        })(),
+      );
+    }
+    await Promise.all(chunks);
+  }
+
+  private async sendChunk(transport: IPushTransport, route: string, deliveries: IPushDelivery[]): Promise<Map<string, IDeliveryResult>> {
+    let results: IDeliveryResult[];
+    try {
+      results = await transport.send(deliveries);
+    } catch (error) {
+      // A transport throws only when it cannot work at all (e.g. credentials missing). The pushes wait for an
+      // admin to fix it, within their age bound; health and push.test say what is wrong.
+      const notConfigured = isPushError(error, 'PUSH_ERR_TRANSPORT_NOT_CONFIGURED');
+      const reason = isPushError(error) ? error.code : 'TRANSPORT_ERROR';
+      results = deliveries.map((d) => ({
+        id: d.id,
+        outcome: 'retry' as const,
+        reason,
+        route,
+        routeHealth: notConfigured ? ('unhealthy' as const) : ('failure' as const),
+        detail: error instanceof Error ? error.message : String(error),
+      }));
+    }
+    return new Map(results.map((r) => [r.id, r]));
+  }
+
+  private async record(
+    claimId: string,
+    pairs: Array<[IOutboxEntry, IDeliveryResult]>,
+    options: { circuitOpenUntil?: Date } = {},
+  ): Promise<void> {
+    const now = this.clock();
+    const policy = this.options.policy();
+    const settlements: IOutboxSettlement[] = [];
+    const settled: ISettledDelivery[] = [];
+    const deadTokens: Array<[IOutboxEntry, IDeliveryResult]> = [];
+    for (const [entry, result] of pairs) {
+      if (!options.circuitOpenUntil && result.reason !== 'EXPIRED') {
+        this.options.guard.record(result.route, result.routeHealth ?? 'ok', now);
+      }
+      let state: OutboxState;
+      let nextAttemptAt: Date | undefined;
+      switch (result.outcome) {
+        case 'delivered':
+          state = 'delivered';
+          break;
+        case 'invalid-token':
+          state = 'invalid-token';
+          deadTokens.push([entry, result]);
+          break;
+        case 'rejected':
+          state = result.reason === 'EXPIRED' ? 'expired' : 'rejected';
+          break;
+        case 'retry': {
+          if (options.circuitOpenUntil) {
+            nextAttemptAt = options.circuitOpenUntil;
+          } else {
+            const maxAgeMs = Math.min(policy.maxAgeMs, entry.expiresAt.getTime() - entry.createdAt.getTime());
+            nextAttemptAt =
+              computeNextAttempt({
+                attempts: Math.max(1, entry.attempts),
+                now,
+                createdAt: entry.createdAt,
+                maxAttempts: policy.maxAttempts,
+                maxAgeMs,
+                retryAfterMs: result.retryAfterMs,
+                random: this.random,
+              }) ?? undefined;
+          }
+          state = nextAttemptAt ? 'retry' : 'expired';
+          break;
+        }
+      }
+      settlements.push({
+        id: entry._id,
+        claimId,
+        state,
+        nextAttemptAt,
+        deliveredAt: state === 'delivered' ? now : undefined,
+        refundAttempt: options.circuitOpenUntil !== undefined,
+        attempt: { at: now, outcome: result.outcome, route: result.route, status: result.status, reason: result.reason },
+        now,
+      });
+      settled.push({ entry, result, state, nextAttemptAt });
+    }
+    try {
+      await this.options.outbox.settle(settlements);
+    } catch (error) {
+      this.options.logger.error({ err: errorSummary(error), count: settlements.length }, 'could not record delivery outcomes; the entries will be retried when their lease ends');
+      return;
+    }
+    for (const [entry, result] of deadTokens) {
+      try {
+        await this.options.onInvalidToken(entry, result);
+      } catch (error) {
+        this.options.logger.warn({ err: errorSummary(error), tokenId: entry.tokenId }, 'could not remove a dead device token');
+      }
+    }
+    if (this.options.onSettled) {
+      try {
+        await this.options.onSettled(settled);
+      } catch (error) {
+        this.options.logger.warn({ err: errorSummary(error) }, 'a delivery observer failed');
+      }
+    }
+  }
+
+  private slotsFor(route: string): Semaphore {
+    let slots = this.routeSlots.get(route);
+    if (!slots) {
+      slots = new Semaphore(this.routeConcurrency);
+      this.routeSlots.set(route, slots);
+    }
+    return slots;
+  }
+}
+
+function expiredResult(entry: IOutboxEntry): IDeliveryResult {
+  return { id: entry._id, outcome: 'rejected', reason: 'EXPIRED', route: 'none', detail: 'the push passed its maximum age before it could be delivered' };
+}
+
+function missingResult(entry: IOutboxEntry, route: string): IDeliveryResult {
+  return { id: entry._id, outcome: 'retry', reason: 'NO_RESULT', route, routeHealth: 'failure', detail: 'the transport returned no result for this delivery' };
+}
+
+function errorSummary(error: unknown): { message: string; code?: unknown } {
+  if (error instanceof Error) return { message: error.message, code: (error as { code?: unknown }).code };
+  return { message: String(error) };
+}
