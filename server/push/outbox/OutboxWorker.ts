@@ -231,6 +231,15 @@ export class OutboxWorker {
       );
       return;
     }
+    if (admission.maxDeliveries !== undefined && entries.length > admission.maxDeliveries) {
+      // A half-open circuit lets a probe through; the rest wait for its answer.
+      const waiting = entries.splice(admission.maxDeliveries);
+      await this.record(
+        claimId,
+        waiting.map((e) => [e, { id: e._id, outcome: 'retry', reason: 'CIRCUIT_PROBING', route }]),
+        { circuitOpenUntil: new Date(this.clock().getTime() + 1000) },
+      );
+    }
     const slots = this.slotsFor(route);
     const chunks: Promise<void>[] = [];
     for (let i = 0; i < entries.length; i += this.chunkSize) {
