@@ -25,6 +25,14 @@ export interface IPushDelivery {
 
 export type DeliveryOutcome = 'delivered' | 'retry' | 'invalid-token' | 'rejected';
 
+/**
+ * What one answer says about the route (for the per-route circuit breaker), independent of the outcome:
+ * `ok` the route answered sensibly (even a refusal of this one push); `failure` transient route trouble (5xx,
+ * network error, timeout, route-wide quota); `unhealthy` the route cannot work until an admin acts (credentials
+ * refused by the provider, gateway refused this workspace).
+ */
+export type RouteHealth = 'ok' | 'failure' | 'unhealthy';
+
 export interface IDeliveryResult {
   id: string;
   outcome: DeliveryOutcome;
@@ -38,6 +46,10 @@ export interface IDeliveryResult {
   route: string;
   /** The provider's id for the accepted push. */
   providerId?: string;
+  /** What this answer says about the route; unset means `ok`. */
+  routeHealth?: RouteHealth;
+  /** A human sentence for admins (push.test, explain), e.g. "the gateway refused this workspace". Never secret. */
+  detail?: string;
 }
 
 export interface IPushTransport {

@@ -8,4 +8,5 @@ export * from './IPushSettings';
 export * from './INotificationDecision';
 export * from './IPushNotification';
 export * from './IPushTransport';
+export * from './IPushTransportFactory';
 export * from './IOutboxEntry';
