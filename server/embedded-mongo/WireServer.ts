@@ -67,19 +67,25 @@ export class WireServer {
     connection.buffered.push(chunk);
     connection.bufferedBytes += chunk.length;
     while (connection.bufferedBytes >= 4) {
-      if (connection.buffered.length > 1) connection.buffered = [Buffer.concat(connection.buffered)];
-      const data = connection.buffered[0];
-      const length = data.readInt32LE(0);
+      // Concatenate only once a whole frame is there: big insertMany frames arrive in many 64 KiB chunks.
+      if (connection.buffered[0].length < 4) connection.buffered = [Buffer.concat(connection.buffered)];
+      const length = connection.buffered[0].readInt32LE(0);
       if (length < HEADER_SIZE || length > MAX_MESSAGE_SIZE) {
         connection.socket.destroy();
         return;
       }
-      if (data.length < length) return;
+      if (connection.bufferedBytes < length) return;
+      const data = connection.buffered.length === 1 ? connection.buffered[0] : Buffer.concat(connection.buffered, connection.bufferedBytes);
       const frame = data.subarray(0, length);
       const rest = data.subarray(length);
       connection.buffered = rest.length ? [rest] : [];
       connection.bufferedBytes = rest.length;
-      this.onFrame(connection, frame);
+      try {
+        this.onFrame(connection, frame);
+      } catch {
+        // Last resort: a bug while answering must cost this connection, never the process.
+        connection.socket.destroy();
+      }
       if (connection.socket.destroyed) return;
     }
   }
@@ -103,12 +109,21 @@ export class WireServer {
       this.streamHello(connection, message, dbName, message.requestId);
       return;
     }
-    const reply = encodeDocument(this.dispatcher.dispatch(message.body, dbName, connection.id));
+    const reply = this.encodeReply(this.dispatcher.dispatch(message.body, dbName, connection.id));
     if (message.opCode === OpCode.OP_QUERY) {
       this.write(connection, encodeOpReply(message.requestId, reply));
     } else if (!(message.flags & MsgFlag.moreToCome)) {
       // moreToCome from a client = unacknowledged write (w:0): the client does not read a reply.
       this.write(connection, encodeOpMsg(message.requestId, reply).frame);
+    }
+  }
+
+  /** Serializes a reply; one too large for BSON becomes an error reply instead of an exception. */
+  private encodeReply(reply: Document | Buffer): Buffer {
+    try {
+      return encodeDocument(reply);
+    } catch (error) {
+      return encodeDocument(new MongoCommandError(ErrorCode.BSONObjectTooLarge, `reply could not be serialized: ${(error as Error).message}`).toReply());
     }
   }
 
@@ -135,7 +150,7 @@ export class WireServer {
     clearTimeout(connection.helloTimer);
     connection.helloTimer = setTimeout(() => {
       if (connection.socket.destroyed) return;
-      const reply = encodeDocument(this.dispatcher.dispatch(message.body, dbName, connection.id));
+      const reply = this.encodeReply(this.dispatcher.dispatch(message.body, dbName, connection.id));
       const { frame, requestId } = encodeOpMsg(responseTo, reply, exhaust ? MsgFlag.moreToCome : 0);
       this.write(connection, frame);
       if (exhaust) this.streamHello(connection, message, dbName, requestId);

@@ -118,6 +118,7 @@ export function fromUnknownError(error: unknown): MongoCommandError {
   if ((m = message.match(/would create a conflict at '([^']*)'/i))) {
     return new MongoCommandError(ErrorCode.ConflictingUpdateOperators, message.replace(/^updating/, 'Updating'));
   }
+  if (/immutable field/i.test(message)) return new MongoCommandError(ErrorCode.ImmutableField, message);
   if (/non-numeric/i.test(message)) return new MongoCommandError(ErrorCode.TypeMismatch, message);
   if (/unknown|unregistered|invalid|must|expected|cannot/i.test(message)) {
     return new MongoCommandError(ErrorCode.BadValue, message);

@@ -30,7 +30,7 @@ export const aggregate: CommandHandler = (command, ctx) => {
       throw new MongoCommandError(ErrorCode.TypeMismatch, 'Each element of the \'pipeline\' array must be an object with exactly one field');
     }
   }
-  let stages = pipeline as Document[];
+  let stages = (pipeline as Document[]).flatMap(rewriteStage);
   const collectionName = target === 1 ? undefined : validateName(ctx, target);
 
   // $out is the last stage; we run the rest and write the result ourselves.
@@ -80,6 +80,17 @@ export const aggregate: CommandHandler = (command, ctx) => {
   const ns = `${ctx.dbName}.${collectionName ?? '$cmd.aggregate'}`;
   return ctx.cursors.open(ns, results, { batchSize });
 };
+
+/**
+ * MongoDB defines `{$count: f}` as `$group` + `$project`, which yields no document at all on empty input; mingo's
+ * `$count` yields `{f: 0}`. Rewrite it to the definition so both agree.
+ */
+function rewriteStage(stage: Document): Document[] {
+  if ('$count' in stage && typeof stage.$count === 'string') {
+    return [{ $group: { _id: null, [stage.$count]: { $sum: 1 } } }, { $project: { _id: 0 } }];
+  }
+  return [stage];
+}
 
 /** `$out`: the target's documents are replaced by the results (indexes kept), all or nothing. */
 function writeOut(ctx: CommandContext, name: string, results: Document[]): void {
