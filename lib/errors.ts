@@ -25,6 +25,9 @@ export const PushErrorCodes = {
   PUSH_ERR_PUSH_DISABLED: 'Push notifications are disabled (Push_enable is off)',
   // outbox
   PUSH_ERR_OUTBOX_CLOSED: 'The outbox worker is stopped',
+  // self-hosted push gateway
+  PUSH_ERR_GATEWAY_WORKSPACE_EXISTS: 'A gateway workspace with the id "%s" already exists',
+  PUSH_ERR_GATEWAY_CONFIG_INVALID: 'Invalid gateway configuration: %s',
   // embedded database
   PUSH_ERR_DB_START_FAILED: 'The embedded MongoDB-compatible server could not start: %s',
 } as const;
