@@ -1,0 +1,91 @@
+import type { Db } from 'mongodb';
+import type { IMessage } from '../../../definitions/IMessage';
+import type { IPushToken } from '../../../definitions/IPushToken';
+import type { IRoom } from '../../../definitions/IRoom';
+import type { ISubscription } from '../../../definitions/ISubscription';
+import type { IUser } from '../../../definitions/IUser';
+
+/** Only what the filters and the payload read: the rest of a document never leaves the database. */
+const SUBSCRIPTION_FIELDS = {
+  _id: 1, rid: 1, u: 1, t: 1, name: 1, fname: 1, ignored: 1, disableNotifications: 1, muteGroupMentions: 1,
+  mobilePushNotifications: 1, mobilePrefOrigin: 1, userHighlights: 1, unread: 1,
+} as const;
+const USER_FIELDS = {
+  _id: 1, username: 1, name: 1, active: 1, status: 1, statusConnection: 1, roles: 1, 'settings.preferences': 1,
+} as const;
+const TOKEN_FIELDS = { _id: 1, token: 1, appName: 1, userId: 1, enabled: 1, createdAt: 1, _updatedAt: 1 } as const;
+
+/** Where the notification service reads rooms, members, devices and badges from. */
+export interface IRecipientSource {
+  /** The room's subscriptions except the sender's, without those whose notifications are disabled. */
+  roomRecipients(rid: string, senderId: string): Promise<ISubscription[]>;
+  users(ids: string[]): Promise<Map<string, IUser>>;
+  /** Enabled push tokens, grouped by user. */
+  tokens(userIds: string[]): Promise<Map<string, IPushToken[]>>;
+  /** The unread count over all of each user's rooms (the badge). */
+  badges(userIds: string[]): Promise<Map<string, number>>;
+  message(id: string): Promise<IMessage | null>;
+  room(id: string): Promise<IRoom | null>;
+  subscription(rid: string, uid: string): Promise<ISubscription | null>;
+}
+
+/**
+ * Loads a message's audience in four queries whatever the room size (subscriptions, users, tokens, badges), each
+ * an indexed `$in` with a projection. The query narrows only by what is cheap and certain (the room, the sender,
+ * `disableNotifications`); every preference rule lives in the filters, never here, so the two cannot disagree.
+ */
+export class MongoRecipientSource implements IRecipientSource {
+  constructor(private readonly db: Db) {}
+
+  roomRecipients(rid: string, senderId: string): Promise<ISubscription[]> {
+    return this.db
+      .collection<ISubscription>('rocketchat_subscription')
+      .find({ rid, 'u._id': { $ne: senderId }, disableNotifications: { $ne: true } }, { projection: SUBSCRIPTION_FIELDS })
+      .toArray() as Promise<ISubscription[]>;
+  }
+
+  async users(ids: string[]): Promise<Map<string, IUser>> {
+    if (ids.length === 0) return new Map();
+    const users = await this.db.collection<IUser>('users').find({ _id: { $in: ids } }, { projection: USER_FIELDS }).toArray();
+    return new Map(users.map((u) => [u._id, u as IUser]));
+  }
+
+  async tokens(userIds: string[]): Promise<Map<string, IPushToken[]>> {
+    const byUser = new Map<string, IPushToken[]>();
+    if (userIds.length === 0) return byUser;
+    const tokens = await this.db
+      .collection<IPushToken>('_raix_push_app_tokens')
+      .find({ userId: { $in: userIds }, enabled: { $ne: false } }, { projection: TOKEN_FIELDS })
+      .toArray();
+    for (const token of tokens) {
+      const list = byUser.get(token.userId);
+      if (list) list.push(token);
+      else byUser.set(token.userId, [token]);
+    }
+    return byUser;
+  }
+
+  async badges(userIds: string[]): Promise<Map<string, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.db
+      .collection<ISubscription>('rocketchat_subscription')
+      .aggregate<{ _id: string; unread: number }>([
+        { $match: { 'u._id': { $in: userIds } } },
+        { $group: { _id: '$u._id', unread: { $sum: '$unread' } } },
+      ])
+      .toArray();
+    return new Map(rows.map((r) => [r._id, r.unread]));
+  }
+
+  message(id: string): Promise<IMessage | null> {
+    return this.db.collection<IMessage>('rocketchat_message').findOne({ _id: id });
+  }
+
+  room(id: string): Promise<IRoom | null> {
+    return this.db.collection<IRoom>('rocketchat_room').findOne({ _id: id });
+  }
+
+  subscription(rid: string, uid: string): Promise<ISubscription | null> {
+    return this.db.collection<ISubscription>('rocketchat_subscription').findOne({ rid, 'u._id': uid });
+  }
+}
