@@ -39,6 +39,8 @@ export interface IOutboxEntry {
   attempts: number;
   /** The entry is due when `nextAttemptAt <= now` (also the online-delay deadline). */
   nextAttemptAt: Date;
+  /** When the push first became due (its creation, or the end of an online delay): delivery latency counts from here. */
+  readyAt: Date;
   /** A claim's lease: another worker may take the entry once it has passed. */
   lockedUntil?: Date;
   lockedBy?: string;

@@ -208,6 +208,7 @@ export class NotificationService {
       state: 'queued',
       attempts: 0,
       nextAttemptAt: new Date(now.getTime() + delayMs),
+      readyAt: new Date(now.getTime() + delayMs),
       ...(delayMs > 0 ? { cancelOnRead: true } : {}),
       expiresAt: new Date(now.getTime() + delayMs + settings.Push_max_age_seconds * 1000),
       createdAt: now,

@@ -10,6 +10,10 @@ import { defaultFilters } from '../../../lib/filters/defaultFilters';
 import { orderFilters } from '../../../lib/filters/evaluateFilters';
 import type { IPushSettings } from '../../../definitions/IPushSettings';
 import type { IUser } from '../../../definitions/IUser';
+import type { ISubscription } from '../../../definitions/ISubscription';
+import type { IPushToken } from '../../../definitions/IPushToken';
+import type { IRoom } from '../../../definitions/IRoom';
+import type { IMessage } from '../../../definitions/IMessage';
 import { aMessage, aRoom, aSettings, aSubscription, aToken, aUser, NOW, SENDER } from '../../unit/filters/fixtures';
 
 describe('NotificationService: load → decide → build → enqueue', () => {
@@ -42,18 +46,18 @@ describe('NotificationService: load → decide → build → enqueue', () => {
 
   async function member(user: IUser, subscription: Parameters<typeof aSubscription>[0] = {}, tokens = 1): Promise<void> {
     await tdb.db.collection<IUser>('users').insertOne(user);
-    await tdb.db.collection('rocketchat_subscription').insertOne(
+    await tdb.db.collection<ISubscription>('rocketchat_subscription').insertOne(
       aSubscription({ _id: `sub-${user._id}`, rid: room._id, u: { _id: user._id, username: user.username }, unread: 2, ...subscription }),
     );
     for (let i = 0; i < tokens; i++) {
-      await tdb.db.collection('_raix_push_app_tokens').insertOne(
+      await tdb.db.collection<IPushToken>('_raix_push_app_tokens').insertOne(
         aToken({ _id: `tok-${user._id}-${i}`, userId: user._id, token: i % 2 ? { gcm: `gcm-${user._id}` } : { apn: `apn-${user._id}` } }),
       );
     }
   }
 
   async function seedRoom(): Promise<void> {
-    await tdb.db.collection('rocketchat_room').insertOne(room);
+    await tdb.db.collection<IRoom>('rocketchat_room').insertOne(room);
     await member(aUser({ _id: SENDER._id, username: SENDER.username }));
     await member(aUser({ _id: 'bob', username: 'bob' }), {}, 2); // offline, two devices: notified
     await member(aUser({ _id: 'carol', username: 'carol', status: 'busy' })); // busy
@@ -66,7 +70,7 @@ describe('NotificationService: load → decide → build → enqueue', () => {
   it('queues one entry per device of each notified member and records why the others were skipped', async () => {
     await seedRoom();
     const message = aMessage({ _id: 'm1', rid: room._id });
-    await tdb.db.collection('rocketchat_message').insertOne(message);
+    await tdb.db.collection<IMessage>('rocketchat_message').insertOne(message);
     const result = await service.notifyMessage(message, room);
 
     expect(result).toEqual(expect.objectContaining({ notified: 1, enqueued: 2, delayed: 0 }));
@@ -89,7 +93,7 @@ describe('NotificationService: load → decide → build → enqueue', () => {
   it('explains each member: the re-run trace, what was recorded, and each device', async () => {
     await seedRoom();
     const message = aMessage({ _id: 'm2', rid: room._id });
-    await tdb.db.collection('rocketchat_message').insertOne(message);
+    await tdb.db.collection<IMessage>('rocketchat_message').insertOne(message);
     await service.notifyMessage(message, room);
 
     const bob = await explainer.explain('m2', 'bob');
@@ -152,10 +156,10 @@ describe('NotificationService: load → decide → build → enqueue', () => {
     async function commandsFor(size: number, rid: string): Promise<number> {
       const users = Array.from({ length: size }, (_, i) => aUser({ _id: `${rid}-u${i}`, username: `${rid}-u${i}` }));
       await tdb.db.collection<IUser>('users').insertMany(users);
-      await tdb.db.collection('rocketchat_subscription').insertMany(
+      await tdb.db.collection<ISubscription>('rocketchat_subscription').insertMany(
         users.map((u) => aSubscription({ _id: `${rid}-s-${u._id}`, rid, u: { _id: u._id, username: u.username } })),
       );
-      await tdb.db.collection('_raix_push_app_tokens').insertMany(
+      await tdb.db.collection<IPushToken>('_raix_push_app_tokens').insertMany(
         users.map((u) => aToken({ _id: `${rid}-t-${u._id}`, userId: u._id, token: { apn: `apn-${u._id}` } })),
       );
       const commands: string[] = [];

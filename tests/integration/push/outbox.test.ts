@@ -21,7 +21,7 @@ describe('push outbox (durable, idempotent, leased)', () => {
     await tdb.close();
   });
 
-  function worker(overrides: Partial<IOutboxWorkerOptions> & { transport: ScriptedTransport }): OutboxWorker {
+  function worker(overrides: Partial<Omit<IOutboxWorkerOptions, 'transport'>> & { transport: ScriptedTransport }): OutboxWorker {
     const { transport, ...rest } = overrides;
     const w = new OutboxWorker({
       outbox,

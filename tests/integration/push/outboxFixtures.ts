@@ -35,6 +35,7 @@ export function anEntry(overrides: Partial<IOutboxEntry> = {}, now = new Date())
     state: 'queued',
     attempts: 0,
     nextAttemptAt: now,
+    readyAt: now,
     expiresAt: new Date(now.getTime() + 3600_000),
     createdAt: now,
     _updatedAt: now,
