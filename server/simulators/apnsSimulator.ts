@@ -40,7 +40,7 @@ export interface ApnsSimulatorOptions {
   tls?: { certPem: string; keyPem: string };
   /** SETTINGS_MAX_CONCURRENT_STREAMS advertised to clients (default 1000, as APNs). */
   maxConcurrentStreams?: number;
-  /** Most pushes kept in the inbox before the oldest are dropped (default 100,000). */
+  /** Most pushes kept in the inbox before the oldest are dropped (default 25,000; counters keep counting). */
   maxInboxEntries?: number;
   /** Clock in ms (default Date.now); lets tests age provider tokens without waiting an hour. */
   now?: () => number;
@@ -75,7 +75,7 @@ export interface ApnsStats {
 export interface ApnsSimulator {
   readonly host: string;
   readonly port: number;
-  /** Host name for node-apn's `address` option (the certificate is valid for it). */
+  /** Host for node-apn's `address` option: the listening host (the certificate covers localhost, 127.0.0.1 and ::1). */
   readonly address: string;
   /** `https://127.0.0.1:<port>`. */
   readonly endpoint: string;
@@ -359,7 +359,7 @@ export async function startApnsSimulator(options: ApnsSimulatorOptions = {}): Pr
   const simulator: ApnsSimulator = {
     host,
     port,
-    address: 'localhost',
+    address: host,
     endpoint: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
     ca: tls.certPem,
     environment,

@@ -22,6 +22,7 @@ export interface FcmSimulatorOptions {
   tls?: boolean | { certPem: string; keyPem: string };
   /** Service accounts to trust from the start (the JSON key files, or their public parts). */
   serviceAccounts?: ServiceAccountRegistration[];
+  /** Most pushes kept in the inbox before the oldest are dropped (default 25,000; counters keep counting). */
   maxInboxEntries?: number;
   /** Clock in ms (default Date.now). */
   now?: () => number;

@@ -22,7 +22,7 @@ export class Inbox<T> {
 
   constructor(
     private readonly keyOf: (entry: T) => string,
-    private readonly maxEntries = 100_000,
+    private readonly maxEntries = 25_000,
   ) {}
 
   get size(): number {

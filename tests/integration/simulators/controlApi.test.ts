@@ -54,7 +54,7 @@ afterAll(async () => {
 describe('startPushSimulators', () => {
   test('hands out working credentials for node-apn (token and certificate) and firebase-admin', async () => {
     const { apns, fcm } = sims.credentials;
-    expect(apns).toMatchObject({ keyId: expect.stringMatching(/^[A-Z0-9]{10}$/), address: 'localhost', endpoint: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/) });
+    expect(apns).toMatchObject({ keyId: expect.stringMatching(/^[A-Z0-9]{10}$/), address: '127.0.0.1', endpoint: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/) });
     expect(fcm.serviceAccount).toMatchObject({ project_id: 'control-test', token_uri: `${fcm.endpoint}/token` });
 
     const byToken = new apn.Provider({ token: { key: apns.p8, keyId: apns.keyId, teamId: apns.teamId }, address: apns.address, port: apns.port, ca: [apns.ca], production: false });
