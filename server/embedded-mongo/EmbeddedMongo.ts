@@ -1,5 +1,7 @@
+import { PushError } from '../../lib/errors';
 import { CommandDispatcher } from './CommandDispatcher';
 import { CursorManager } from './CursorManager';
+import { Persistence } from './storage/Persistence';
 import { Storage } from './storage/Storage';
 import { WireServer } from './WireServer';
 
@@ -10,6 +12,8 @@ export interface EmbeddedMongoOptions {
   host?: string;
   /** Directory for BSON snapshots (loaded at start, written on stop and every persistIntervalMs). Unset = memory only. */
   dbPath?: string;
+  /** How often a snapshot is written when dbPath is set (only if something changed); default 60 s. */
+  persistIntervalMs?: number;
   /** How often the TTL monitor deletes expired documents; MongoDB's default is 60 s. */
   ttlSweepIntervalMs?: number;
   /** Idle cursors are dropped after this long (MongoDB: cursorTimeoutMillis = 10 min). */
@@ -30,14 +34,36 @@ export interface EmbeddedMongo {
   sweepExpired(now?: Date): number;
 }
 
-/** Starts the embedded MongoDB-compatible server in this process. Nothing runs until this is called. */
+/**
+ * Starts the embedded MongoDB-compatible server in this process. Nothing runs until this is called.
+ * Rejects with PushError `PUSH_ERR_DB_START_FAILED` when it cannot listen or load its dbPath.
+ */
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const host = options.host ?? '127.0.0.1';
   const storage = new Storage();
   const cursors = new CursorManager();
+  const persistence = options.dbPath ? new Persistence(options.dbPath, storage) : undefined;
   const dispatcher = new CommandDispatcher(storage, cursors);
   const wire = new WireServer(dispatcher);
-  const port = await wire.listen(options.port ?? 0, host);
+  let port: number;
+  try {
+    persistence?.load();
+    port = await wire.listen(options.port ?? 0, host);
+  } catch (error) {
+    // EADDRINUSE, EACCES, an unreadable dbPath...: one typed error the host can report.
+    throw new PushError('PUSH_ERR_DB_START_FAILED', [(error as Error).message], { host, port: options.port ?? 0, dbPath: options.dbPath });
+  }
+
+  const persistTimer = persistence
+    ? setInterval(() => {
+        try {
+          persistence.save();
+        } catch (error) {
+          process.emitWarning(`embedded MongoDB snapshot failed: ${(error as Error).message}`);
+        }
+      }, options.persistIntervalMs ?? 60_000)
+    : undefined;
+  persistTimer?.unref();
 
   const ttlTimer = setInterval(() => storage.sweepExpired(new Date()), options.ttlSweepIntervalMs ?? 60_000);
   ttlTimer.unref();
@@ -55,8 +81,10 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
       stopped ??= (async () => {
         clearInterval(ttlTimer);
         clearInterval(cursorTimer);
+        clearInterval(persistTimer);
         await wire.close();
         cursors.clear();
+        persistence?.save();
       })();
       return stopped;
     },

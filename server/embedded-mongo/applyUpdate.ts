@@ -1,10 +1,11 @@
-import { ObjectId, serialize, type Document } from 'bson';
-import { Aggregator, update as mingoUpdate } from 'mingo';
+import { ObjectId, type Document } from 'bson';
+import { Aggregator, update as mingoUpdate, updateMany as mingoUpdateMany } from 'mingo';
 import { ErrorCode, MongoCommandError, fromUnknownError } from './errors';
 import { mingoOptions } from './query/mingoOptions';
 import { cloneDocument } from './storage/cloneDocument';
 import { keyOf } from './storage/keyOf';
 import { getPath, isPlainObject, setPath } from './storage/paths';
+import { sameDocument } from './storage/sameDocument';
 
 /** Update operators MongoDB accepts (mingo implements all but $setOnInsert, which we apply ourselves). */
 const OPERATORS = new Set([
@@ -86,9 +87,6 @@ function checkArithmetic(doc: Document, update: Document): void {
   }
 }
 
-function sameBytes(a: Document, b: Document): boolean {
-  return Buffer.compare(Buffer.from(serialize(a)), Buffer.from(serialize(b))) === 0;
-}
 
 /** Puts `_id` first, as the server stores it. */
 function idFirst(doc: Document): Document {
@@ -102,7 +100,8 @@ export interface UpdateOutcome {
   modified: boolean;
 }
 
-function applyOperators(target: Document, update: Document, arrayFilters: Document[] | undefined, query: Document, isInsert: boolean): boolean {
+/** The operator document actually applied: `$setOnInsert` dropped, or folded into `$set` on insert. */
+function effectiveModifier(update: Document, isInsert: boolean): Document {
   const modifier: Document = {};
   for (const [op, fields] of Object.entries(update)) {
     if (op === '$setOnInsert') continue;
@@ -116,10 +115,20 @@ function applyOperators(target: Document, update: Document, arrayFilters: Docume
     }
     if (Object.keys(set).length > 0) modifier.$set = set;
   }
+  return modifier;
+}
+
+/** Positional `$` needs the query to find the array element; otherwise mingo need not re-test the filter. */
+function usesPositional(modifier: Document): boolean {
+  return Object.values(modifier).some((fields) => isPlainObject(fields) && Object.keys(fields).some((path) => /(^|\.)\$(\.|$)/.test(path)));
+}
+
+function applyOperators(target: Document, update: Document, arrayFilters: Document[] | undefined, query: Document, isInsert: boolean): boolean {
+  const modifier = effectiveModifier(update, isInsert);
   if (Object.keys(modifier).length === 0) return false;
   checkArithmetic(target, modifier);
   try {
-    const changed = mingoUpdate(target, modifier, arrayFilters, isInsert ? undefined : query, { cloneMode: 'deep', queryOptions: mingoOptions() });
+    const changed = mingoUpdate(target, modifier, arrayFilters, isInsert || !usesPositional(modifier) ? undefined : query, { cloneMode: 'deep', queryOptions: mingoOptions() });
     return changed.length > 0;
   } catch (error) {
     throw fromUnknownError(error);
@@ -149,7 +158,7 @@ export function applyUpdate(current: Document, update: UpdateSpec, options: { ar
   if (isPipelineUpdate(update)) {
     const next = idFirst({ _id: current._id, ...runPipeline(cloneDocument(current), update) });
     assertSameId(current, next);
-    return { doc: next, modified: !sameBytes(current, next) };
+    return { doc: next, modified: !sameDocument(current, next) };
   }
   if (!isOperatorUpdate(update)) {
     if ('_id' in update && keyOf(update._id) !== keyOf(current._id)) {
@@ -157,13 +166,39 @@ export function applyUpdate(current: Document, update: UpdateSpec, options: { ar
     }
     const { _id: _ignored, ...rest } = update;
     const next = { _id: current._id, ...cloneDocument(rest) };
-    return { doc: next, modified: !sameBytes(current, next) };
+    return { doc: next, modified: !sameDocument(current, next) };
   }
   const next = cloneDocument(current);
   const modified = applyOperators(next, update, options.arrayFilters, options.query, false);
   if (!modified) return { doc: current, modified: false };
   assertSameId(current, next);
   return { doc: next, modified: true };
+}
+
+/**
+ * The same update applied to many stored documents (multi-update): one mingo call for the whole batch, since
+ * mingo's per-call setup dominates when it runs once per document. Returns new versions in input order.
+ */
+export function applyUpdateToMany(currents: Document[], update: UpdateSpec, options: { arrayFilters?: Document[]; query: Document }): UpdateOutcome[] {
+  if (currents.length <= 1 || !isOperatorUpdateSpec(update)) return currents.map((doc) => applyUpdate(doc, update, options));
+  const modifier = effectiveModifier(update, false);
+  if (Object.keys(modifier).length === 0) return currents.map((doc) => ({ doc, modified: false }));
+  const clones = currents.map(cloneDocument);
+  for (const clone of clones) checkArithmetic(clone, modifier);
+  try {
+    mingoUpdateMany(clones, usesPositional(modifier) ? options.query : {}, modifier, { arrayFilters: options.arrayFilters, cloneMode: 'deep' }, mingoOptions());
+  } catch (error) {
+    throw fromUnknownError(error);
+  }
+  return currents.map((current, i) => {
+    if (sameDocument(current, clones[i])) return { doc: current, modified: false };
+    assertSameId(current, clones[i]);
+    return { doc: clones[i], modified: true };
+  });
+}
+
+function isOperatorUpdateSpec(update: UpdateSpec): update is Document {
+  return !isPipelineUpdate(update) && isOperatorUpdate(update);
 }
 
 /**

@@ -28,7 +28,7 @@ let counter = 0;
 
 async function acquireEmbedded(): Promise<EmbeddedMongo> {
   if (!shared) {
-    shared = { server: startEmbeddedMongo({ port: 0, ttlSweepIntervalMs: 250 }), users: 0 };
+    shared = { server: startEmbeddedMongo({ port: 0, ttlSweepIntervalMs: 500 }), users: 0 };
   }
   shared.users++;
   return shared.server;

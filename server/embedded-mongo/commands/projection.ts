@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import { find } from 'mingo';
+import { Query } from 'mingo';
 import { fromUnknownError } from '../errors';
 import type { BatchTransform } from '../CursorManager';
 import { mingoOptions } from '../query/mingoOptions';
@@ -15,7 +15,8 @@ export function projectionTransform(projection: unknown): BatchTransform | undef
 
 export function applyProjection(docs: Document[], projection: Document): Document[] {
   try {
-    return find(docs, {}, projection, mingoOptions()).all() as Document[];
+    // `new Query(...).find` rather than mingo's `find()`, which rebuilds its operator context on every call.
+    return new Query({}, mingoOptions()).find(docs, projection).all() as Document[];
   } catch (error) {
     throw fromUnknownError(error);
   }

@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import { applyUpdate, buildUpsertDocument, validateUpdateSpec } from '../applyUpdate';
+import { applyUpdateToMany, buildUpsertDocument, validateUpdateSpec } from '../applyUpdate';
 import { ErrorCode, MongoCommandError } from '../errors';
 import { selectDocuments } from '../query/selectDocuments';
 import { isPlainObject } from '../storage/paths';
@@ -42,13 +42,12 @@ export const update: CommandHandler = (command, ctx) => {
       return;
     }
     // Multi updates are applied document by document: like MongoDB, a failure part-way leaves earlier ones done.
-    for (const current of matched) {
-      const outcome = applyUpdate(current, u, { arrayFilters, query: q });
-      if (outcome.modified) {
-        collection!.replace(current, outcome.doc);
-        nModified++;
-      }
+    const outcomes = applyUpdateToMany(matched, u, { arrayFilters, query: q });
+    for (let i = 0; i < matched.length; i++) {
       n++;
+      if (!outcomes[i].modified) continue;
+      collection!.replace(matched[i], outcomes[i].doc);
+      nModified++;
     }
   });
   return result.reply({ n, nModified, ...(upserted.length ? { upserted } : {}) });

@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import { find, Query } from 'mingo';
+import { Query } from 'mingo';
 import { ErrorCode, MongoCommandError, fromUnknownError } from '../errors';
 import type { Collection } from '../storage/Collection';
 import { isPlainObject } from '../storage/paths';
@@ -78,7 +78,7 @@ export function selectDocuments(
   if (natural === -1) ordered = matches.reverse();
   if (realSort) {
     try {
-      ordered = find(matches, {}, undefined, mingoOptions()).sort(realSort as Record<string, 1 | -1>).all() as Document[];
+      ordered = new Query({}, mingoOptions()).find(matches).sort(realSort as Record<string, 1 | -1>).all() as Document[];
     } catch (error) {
       throw fromUnknownError(error);
     }

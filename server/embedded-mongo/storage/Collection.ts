@@ -27,6 +27,8 @@ export class Collection {
   readonly docs = new Map<string, Document>();
   readonly indexes: Index[] = [];
   readonly uuid = new UUID();
+  /** Bumped by every change (documents or indexes); lets snapshots skip unchanged collections. */
+  version = 0;
 
   constructor(
     readonly dbName: string,
@@ -73,6 +75,7 @@ export class Collection {
     this.checkUnique(doc, id);
     this.docs.set(id, doc);
     for (const index of this.indexes) index.add(doc, id);
+    this.version++;
   }
 
   /** Replaces a stored document by a new version with the same `_id`. */
@@ -82,6 +85,7 @@ export class Collection {
     for (const index of this.indexes) index.remove(current, id);
     this.docs.set(id, next);
     for (const index of this.indexes) index.add(next, id);
+    this.version++;
   }
 
   remove(doc: Document): void {
@@ -89,6 +93,7 @@ export class Collection {
     if (!this.docs.has(id)) return;
     for (const index of this.indexes) index.remove(doc, id);
     this.docs.delete(id);
+    this.version++;
   }
 
   /** Adds a secondary index over the existing documents; throws E11000 (and adds nothing) on duplicates. */
@@ -100,11 +105,13 @@ export class Collection {
       index.add(doc, id);
     }
     this.indexes.push(index);
+    this.version++;
   }
 
   dropIndex(name: string): void {
     const at = this.indexes.findIndex((index) => index.name === name);
     if (at >= 0) this.indexes.splice(at, 1);
+    this.version++;
   }
 
   /**
