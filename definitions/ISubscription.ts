@@ -31,5 +31,9 @@ export interface ISubscription {
   mobilePrefOrigin?: PrefOrigin;
   /** Copied from the user's `highlights` preference. */
   userHighlights?: string[];
+  /** Thread ids with unread replies the user follows / is mentioned in / got an @all/@here in (thread-only replies). */
+  tunread?: string[];
+  tunreadUser?: string[];
+  tunreadGroup?: string[];
   _updatedAt: Date;
 }
