@@ -19,6 +19,8 @@ export interface IOutboxAttempt {
   route?: string;
   status?: number;
   reason?: string;
+  /** A sentence for admins (e.g. "the gateway refused this workspace"); never secret. */
+  detail?: string;
 }
 
 /** One push to one device, stored durably in `push_outbox` until it ends in a terminal state (then purged). */
@@ -51,6 +53,6 @@ export interface IOutboxEntry {
   createdAt: Date;
   _updatedAt: Date;
   deliveredAt?: Date;
-  lastError?: { status?: number; reason?: string; at: Date };
+  lastError?: { status?: number; reason?: string; detail?: string; at: Date };
   history: IOutboxAttempt[];
 }

@@ -23,6 +23,7 @@ export const PushErrorCodes = {
   PUSH_ERR_TRANSPORT_UNKNOWN: 'No transport registered under the name "%s"',
   PUSH_ERR_CREDENTIALS_INVALID: 'Credentials are invalid: %s',
   PUSH_ERR_PUSH_DISABLED: 'Push notifications are disabled (Push_enable is off)',
+  PUSH_ERR_NO_DEVICES: 'There are no registered devices for this user',
   // outbox
   PUSH_ERR_OUTBOX_CLOSED: 'The outbox worker is stopped',
   // self-hosted push gateway

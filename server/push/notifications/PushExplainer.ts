@@ -37,7 +37,7 @@ export interface IExplainedDevice {
   attempts: number;
   nextAttemptAt?: Date;
   deliveredAt?: Date;
-  lastError?: { status?: number; reason?: string; at: Date };
+  lastError?: IOutboxEntry['lastError'];
   history: IOutboxEntry['history'];
 }
 

@@ -110,7 +110,7 @@ export class OutboxModel {
       if (s.nextAttemptAt) set.nextAttemptAt = s.nextAttemptAt;
       if (s.deliveredAt) set.deliveredAt = s.deliveredAt;
       if (s.attempt.outcome !== 'delivered') {
-        set.lastError = { status: s.attempt.status, reason: s.attempt.reason, at: s.attempt.at };
+        set.lastError = { status: s.attempt.status, reason: s.attempt.reason, detail: s.attempt.detail, at: s.attempt.at };
       }
       return {
         updateOne: {

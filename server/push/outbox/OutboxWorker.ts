@@ -334,7 +334,7 @@ export class OutboxWorker {
         nextAttemptAt,
         deliveredAt: state === 'delivered' ? now : undefined,
         refundAttempt: options.circuitOpenUntil !== undefined,
-        attempt: { at: now, outcome: result.outcome, route: result.route, status: result.status, reason: result.reason },
+        attempt: { at: now, outcome: result.outcome, route: result.route, status: result.status, reason: result.reason, detail: result.detail },
         now,
       });
       settled.push({ entry, result, state, nextAttemptAt });
