@@ -101,3 +101,21 @@ export function classifyFcmError(code: string, details: IFcmErrorDetails = {}): 
 function isAboutTheToken(message: string | undefined): boolean {
   return message !== undefined && /registration token/i.test(message);
 }
+
+/**
+ * FCM v1's own error code from an error body: the `errorCode` of the `google.firebase.fcm.v1.FcmError` detail
+ * (`UNREGISTERED`, `SENDER_ID_MISMATCH`, `QUOTA_EXCEEDED`, …), else the canonical `status` (`PERMISSION_DENIED`).
+ */
+export function fcmProviderCode(body: unknown): string | undefined {
+  const error = (body as { error?: unknown } | undefined)?.error;
+  if (typeof error === 'string') return error;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { details, status } = error as { details?: unknown; status?: unknown };
+  if (Array.isArray(details)) {
+    for (const detail of details) {
+      const d = detail as { '@type'?: unknown; errorCode?: unknown };
+      if (d?.['@type'] === 'type.googleapis.com/google.firebase.fcm.v1.FcmError' && typeof d.errorCode === 'string') return d.errorCode;
+    }
+  }
+  return typeof status === 'string' ? status : undefined;
+}
