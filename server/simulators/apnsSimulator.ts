@@ -19,7 +19,7 @@ import type { PeerCertificate, TLSSocket } from 'tls';
 import { ApnsAuthenticator, type ApnsAuth, type ApnsEnvironment, type ApnsSigningKeyRegistration } from './apnsAuth';
 import { checkApnsPush, type ApnsDevice } from './apnsRequest';
 import { createSelfSignedCertificate } from './certificates';
-import { CONTROL_PREFIX, handleControlRequest, readBody, type ControlTarget } from './controlApi';
+import { CONTROL_PREFIX, dialHost, handleControlRequest, readBody, type ControlTarget } from './controlApi';
 import { FaultController, type FaultDecision } from './faults';
 import { Inbox } from './inbox';
 
@@ -73,6 +73,7 @@ export interface ApnsStats {
 }
 
 export interface ApnsSimulator {
+  /** Host to dial (the listening host; a wildcard listen address becomes loopback). */
   readonly host: string;
   readonly port: number;
   /** Host for node-apn's `address` option: the listening host (the certificate covers localhost, 127.0.0.1 and ::1). */
@@ -357,10 +358,10 @@ export async function startApnsSimulator(options: ApnsSimulatorOptions = {}): Pr
   let stopped: Promise<void> | null = null;
 
   const simulator: ApnsSimulator = {
-    host,
+    host: dialHost(host).host,
     port,
-    address: host,
-    endpoint: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    address: dialHost(host).host,
+    endpoint: `https://${dialHost(host).urlHost}:${port}`,
     ca: tls.certPem,
     environment,
     faults,

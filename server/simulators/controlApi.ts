@@ -121,3 +121,9 @@ export function readBody(stream: Readable, limit: number): Promise<{ text: strin
     stream.on('close', () => reject(new Error('request closed before its body ended')));
   });
 }
+
+/** The host clients should dial for a listening host: wildcard addresses become loopback; IPv6 gets brackets. */
+export function dialHost(host: string): { host: string; urlHost: string } {
+  const dial = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return { host: dial, urlHost: dial.includes(':') ? `[${dial}]` : dial };
+}

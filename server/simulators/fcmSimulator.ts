@@ -9,7 +9,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'http';
 import http2, { constants as h2, type Http2ServerRequest, type Http2ServerResponse } from 'http2';
 import type { AddressInfo, Socket } from 'net';
 import { createSelfSignedCertificate } from './certificates';
-import { CONTROL_PREFIX, handleControlRequest, readBody, type ControlTarget } from './controlApi';
+import { CONTROL_PREFIX, dialHost, handleControlRequest, readBody, type ControlTarget } from './controlApi';
 import { FaultController, type FaultDecision } from './faults';
 import { fcmError, fcmFaultError, validateFcmSendRequest, FCM_ERRORS, type FcmErrorBody } from './fcmMessage';
 import { allowsFcm, GoogleOAuthIssuer, type ServiceAccountRegistration } from './googleOAuth';
@@ -59,6 +59,7 @@ export interface FcmStats {
 }
 
 export interface FcmSimulator {
+  /** Host to dial (the listening host; a wildcard listen address becomes loopback). */
   readonly host: string;
   readonly port: number;
   /** `http://127.0.0.1:<port>` (https when TLS is on). */
@@ -282,11 +283,11 @@ export async function startFcmSimulator(options: FcmSimulatorOptions = {}): Prom
     });
   });
   const port = (server.address() as AddressInfo).port;
-  endpoint = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  endpoint = `${options.tls ? 'https' : 'http'}://${dialHost(host).urlHost}:${port}`;
   let stopped: Promise<void> | null = null;
 
   const simulator: FcmSimulator = {
-    host,
+    host: dialHost(host).host,
     port,
     endpoint,
     tokenUri: `${endpoint}/token`,
