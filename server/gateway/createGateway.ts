@@ -1,0 +1,103 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Db } from 'mongodb';
+import pino, { type Logger } from 'pino';
+import type { IPushTransportEnv } from '../../definitions/IPushTransportFactory';
+import type { IPushTransport } from '../../definitions/IPushTransport';
+import type { IBreakerOptions } from '../../lib/delivery/circuitBreaker';
+import { adminTokenGuard } from './adminAuth';
+import { buildGatewayTransport, describeProviders, type IGatewayCredentials } from './buildGatewayTransport';
+import { GatewayCore, type IGatewayCoreOptions } from './GatewayCore';
+import { gatewayRoutes } from './gatewayRoutes';
+import type { IGatewaySettings } from './settings';
+import type { WorkspaceAdmin } from './WorkspaceAdmin';
+
+export interface CreateGatewayOptions {
+  /** The gateway's database (its own, not a host's: the outbox collection name is shared). */
+  db: Db;
+  logger?: Logger;
+  /** The gateway's own APNs/FCM credentials. */
+  credentials?: IGatewayCredentials;
+  /** Where provider traffic goes (`PUSH_APN_ENDPOINT`, `PUSH_APN_CA`, `PUSH_FCM_ENDPOINT`): the simulators in tests. */
+  transportEnv?: IPushTransportEnv;
+  /** Deliveries go to the local simulators (said on /healthz and the admin page). */
+  simulated?: boolean;
+  /** Replaces the DirectTransport built from `credentials` (a custom route, or a test double). */
+  transport?: IPushTransport;
+  settings?: Partial<IGatewaySettings>;
+  /** Protects `/admin/*`; without it the admin HTTP API is off (the CLI still works on the database). */
+  adminToken?: string;
+  clock?: () => Date;
+  random?: () => number;
+  breaker?: IBreakerOptions;
+  worker?: IGatewayCoreOptions['worker'];
+}
+
+export interface IGatewayAddress {
+  url: string;
+  host: string;
+  port: number;
+}
+
+export interface Gateway {
+  /** The fastify instance serving the gateway (routes are registered; not yet listening). */
+  readonly http: FastifyInstance;
+  /** Workspace administration (the same object the admin API and the CLI use). */
+  readonly workspaces: WorkspaceAdmin;
+  readonly worker: GatewayCore['worker'];
+  readonly core: GatewayCore;
+  listen(options?: { host?: string; port?: number }): Promise<IGatewayAddress>;
+  /** Stops taking requests, lets the deliveries in flight finish and be recorded, closes the transport. */
+  close(): Promise<void>;
+}
+
+/**
+ * The self-hosted push gateway (SPEC §7): accepts the gateway protocol from registered workspaces, enforces their
+ * quotas and rate limits, and delivers through the shared durable outbox with its own APNs/FCM credentials. The
+ * worker starts at once: pushes left queued by an earlier run on the same database go out now.
+ */
+export async function createGateway(options: CreateGatewayOptions): Promise<Gateway> {
+  const logger = options.logger ?? pino({ level: 'info', name: 'gateway' });
+  const transport = options.transport ?? buildGatewayTransport(options.credentials ?? {}, options.transportEnv ?? {});
+  const core = new GatewayCore({
+    db: options.db,
+    transport,
+    providers: describeProviders(options.credentials ?? {}, options.simulated ?? false, options.transport),
+    logger,
+    settings: options.settings,
+    clock: options.clock,
+    random: options.random,
+    breaker: options.breaker,
+    worker: options.worker,
+  });
+  const http = Fastify({ loggerInstance: logger, trustProxy: false }) as unknown as FastifyInstance;
+  await http.register(gatewayRoutes, { core, adminGuard: adminTokenGuard(options.adminToken) });
+  try {
+    await core.start();
+  } catch (error) {
+    await core.close();
+    await http.close();
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    http,
+    workspaces: core.workspaces,
+    worker: core.worker,
+    core,
+    async listen({ host = '127.0.0.1', port = 4000 } = {}) {
+      await http.listen({ host, port });
+      const address = http.server.address();
+      const bound = typeof address === 'object' && address ? address.port : port;
+      const urlHost = host.includes(':') ? `[${host}]` : host;
+      return { url: `http://${urlHost}:${bound}`, host, port: bound };
+    },
+    close() {
+      closing ??= (async () => {
+        await http.close();
+        await core.close();
+      })();
+      return closing;
+    },
+  };
+}
