@@ -94,7 +94,8 @@ export interface ICallbacks {
   readonly priority: ICallbackPriorities;
   /**
    * Adds a handler. Lower priority runs first (`priority.HIGH` = -1000 … `priority.LOW` = 1000, default MEDIUM);
-   * equal priorities run in the order added. Adding an id already present for that hook is ignored.
+   * equal priorities run in the order added. Adding an id already present for that hook is ignored; without an
+   * id, every add is a distinct handler (id `<function name>#<n>`).
    * @throws PushError `PUSH_ERR_HOOK_NOT_SUPPORTED`, `PUSH_ERR_HOOK_INVALID_HANDLER`, `PUSH_ERR_HOOK_INVALID_PRIORITY`
    */
   add<H extends HookName>(hook: H, fn: HookSignatures[H], priority?: number, id?: string): void;

@@ -49,7 +49,9 @@ export class Callbacks implements ICallbacks {
     if (typeof priority !== 'number' || !Number.isFinite(priority)) {
       throw new PushError('PUSH_ERR_HOOK_INVALID_PRIORITY', [hook, String(priority)]);
     }
-    const handlerId = id ?? (fn.name || `${hook}-${this.seq + 1}`);
+    // Without an id every add is distinct (as Rocket.Chat's random default): two handlers that merely share a
+    // function name must not silently replace each other. Pass an id to make re-registration a no-op.
+    const handlerId = id ?? `${fn.name || hook}#${this.seq + 1}`;
     if (typeof handlerId !== 'string' || handlerId.length === 0) {
       throw new PushError('PUSH_ERR_INVALID_INPUT', [`handler id for hook "${hook}" must be a non-empty string`]);
     }

@@ -73,6 +73,21 @@ describe('Callbacks registry', () => {
     expect(callbacks.list('afterReadMessages')).toHaveLength(1);
   });
 
+  it('gives handlers without an id distinct ids, even when their functions share a name', async () => {
+    const { callbacks } = setup();
+    let runs = 0;
+    const make = () => function handler() {
+      runs++;
+    };
+    callbacks.add('afterSaveMessage', make());
+    callbacks.add('afterSaveMessage', make());
+    await callbacks.run('afterSaveMessage', message, room);
+    expect(runs).toBe(2);
+    const ids = callbacks.list('afterSaveMessage').map((e) => e.id);
+    expect(new Set(ids).size).toBe(2);
+    expect(ids[0]).toMatch(/^handler#/);
+  });
+
   it('removes a handler by id', async () => {
     const { callbacks } = setup();
     let runs = 0;
