@@ -53,12 +53,18 @@ const NETWORK_CODES = new Set(['app/network-error', 'app/network-timeout']);
  * | `messaging/device-message-rate-exceeded` (one device, too fast) | retry | ok |
  * | `messaging/server-unavailable` (UNAVAILABLE), `internal-error` (INTERNAL), `unknown-error` | retry | failure |
  * | `app/network-error`, `app/network-timeout` | retry | failure |
+ * | any code with FCM code UNAUTHENTICATED or HTTP 401 (our access token was refused) | retry (with a new token) | failure |
  * | `messaging/authentication-error`, `third-party-auth-error`, `app/invalid-credential` | rejected | unhealthy |
  * | anything else | retry (bounded by the outbox) | failure |
  */
 export function classifyFcmError(code: string, details: IFcmErrorDetails = {}): IDeliveryClassification {
   const { status, retryAfterMs, providerCode } = details;
   const reason = providerCode ?? code;
+  if (providerCode === 'UNAUTHENTICATED' || status === 401) {
+    // Our OAuth access token was refused (expired early, revoked): the transport fetches a new one, so the push
+    // is worth another attempt. firebase-admin reports this as `third-party-auth-error`, which it is not.
+    return classification('retry', 'UNAUTHENTICATED', { status, routeHealth: 'failure', detail: 'FCM refused the access token; a new one is fetched' });
+  }
   switch (code) {
     case 'messaging/registration-token-not-registered':
       return classification('invalid-token', providerCode ?? 'UNREGISTERED', { status });

@@ -76,7 +76,9 @@ export class ApnsTransport implements IPushTransport {
     this.closed = true;
     const provider = this.provider;
     this.provider = undefined;
-    if (provider) await new Promise<void>((resolve) => void provider.shutdown(resolve));
+    if (!provider) return;
+    forgetDestroyedSessions(provider);
+    await new Promise<void>((resolve) => void provider.shutdown(resolve));
   }
 
   private async deliver(provider: IApnsProvider, delivery: IPushDelivery): Promise<IDeliveryResult> {
@@ -160,6 +162,19 @@ function pem(value: string, what: string): string {
     throw new PushError('PUSH_ERR_TRANSPORT_NOT_CONFIGURED', ['apns', `${what} is not PEM text`]);
   }
   return value;
+}
+
+/**
+ * node-apn 8.1.0's shutdown waits for `session.close()`'s callback when `session.closed` is false; a session whose
+ * connection failed (APNs unreachable) is destroyed but never `closed`, so the callback never comes and
+ * `shutdown()` hangs forever. Such sessions hold nothing any more: dropping the reference lets shutdown finish.
+ */
+function forgetDestroyedSessions(provider: IApnsProvider): void {
+  const client = (provider as { client?: Record<string, { destroyed?: boolean } | null | undefined> }).client;
+  if (!client) return;
+  for (const name of ['session', 'manageChannelsSession']) {
+    if (client[name]?.destroyed) client[name] = null;
+  }
 }
 
 function echoedId(sent: apn.ResponseSent): string | undefined {

@@ -56,6 +56,7 @@ export class FcmTransport implements IPushTransport {
   private credential: ServiceAccountCredential | undefined;
   private sender: IFcmSender | undefined;
   private answers: IFcmAnswerLog | undefined;
+  private refreshing: Promise<void> | undefined;
   private closed = false;
 
   constructor(private readonly options: FcmTransportOptions) {
@@ -110,7 +111,7 @@ export class FcmTransport implements IPushTransport {
     } catch (error) {
       const e = error as { code?: unknown; message?: unknown };
       const answer = this.answers?.take(delivery.token);
-      if (answer?.status === 401) this.credential?.invalidate();
+      if (answer?.status === 401) await this.refreshAccessToken();
       const classified = classifyFcmError(typeof e.code === 'string' ? e.code : 'unknown', {
         message: typeof e.message === 'string' ? e.message : undefined,
         status: answer?.status,
@@ -120,6 +121,21 @@ export class FcmTransport implements IPushTransport {
       });
       return toResult(delivery, this.route, classified);
     }
+  }
+
+  /**
+   * FCM refused our access token: forget it here and in firebase-admin (which caches it too, until five minutes
+   * before its announced expiry), so the next push carries a new one. Concurrent refusals share one refresh.
+   */
+  private refreshAccessToken(): Promise<void> {
+    this.refreshing ??= (async () => {
+      this.credential?.invalidate();
+      const internals = (this.app as unknown as { INTERNAL?: { getToken?: (force: boolean) => Promise<unknown> } } | undefined)?.INTERNAL;
+      await internals?.getToken?.(true).catch(() => undefined);
+    })().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
   }
 
   private async checkAccessToken(): Promise<IDeliveryClassification | undefined> {

@@ -10,8 +10,8 @@ export interface IGatewayRequestRecord {
   at: number;
 }
 
-/** How to answer a token: a status (and Retry-After), or drop the connection. */
-export type GatewayBehaviour = { status: number; retryAfterSeconds?: number; body?: unknown } | { reset: true };
+/** How to answer a token: a status (and Retry-After), drop the connection, or never answer. */
+export type GatewayBehaviour = { status: number; retryAfterSeconds?: number; body?: unknown } | { reset: true } | { hang: true };
 
 export interface GatewayLookalike {
   readonly url: string;
@@ -24,6 +24,8 @@ export interface GatewayLookalike {
   answerNext(behaviour: GatewayBehaviour, options?: { token?: string; count?: number }): void;
   /** Open client connections right now. */
   openConnections(): number;
+  /** Connections accepted since the start (keep-alive keeps this low). */
+  readonly connectionsAccepted: number;
   /** Stops listening: later requests are refused (ECONNREFUSED). */
   stop(): Promise<void>;
 }
@@ -39,6 +41,7 @@ export async function startGatewayLookalike(options: { token?: string } = {}): P
   const perToken = new Map<string, GatewayBehaviour>();
   const queue: Array<{ behaviour: GatewayBehaviour; token?: string; remaining: number }> = [];
   const sockets = new Set<Socket>();
+  let connectionsAccepted = 0;
 
   const reply = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     const text = JSON.stringify(body);
@@ -82,13 +85,16 @@ export async function startGatewayLookalike(options: { token?: string } = {}): P
         req.socket.destroy();
         return;
       }
-      const status = behaviour?.status ?? 200;
+      if (behaviour && 'hang' in behaviour) return; // the client's timeout has to deal with it
+      const status = behaviour && 'status' in behaviour ? behaviour.status : 200;
       if (status >= 200 && status < 300) deliveredRequests.push(record);
-      const headers: Record<string, string> = behaviour?.retryAfterSeconds !== undefined ? { 'retry-after': String(behaviour.retryAfterSeconds) } : {};
-      reply(res, status, behaviour?.body ?? (status < 300 ? { success: true } : { error: `status ${status}` }), headers);
+      const answer = behaviour && 'status' in behaviour ? behaviour : undefined;
+      const headers: Record<string, string> = answer?.retryAfterSeconds !== undefined ? { 'retry-after': String(answer.retryAfterSeconds) } : {};
+      reply(res, status, answer?.body ?? (status < 300 ? { success: true } : { error: `status ${status}` }), headers);
     });
   });
   server.on('connection', (socket: Socket) => {
+    connectionsAccepted++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -102,6 +108,9 @@ export async function startGatewayLookalike(options: { token?: string } = {}): P
     answer: (token, behaviour) => void perToken.set(token, behaviour),
     answerNext: (behaviour, { token, count = 1 } = {}) => void queue.push({ behaviour, token, remaining: count }),
     openConnections: () => sockets.size,
+    get connectionsAccepted() {
+      return connectionsAccepted;
+    },
     stop: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -24,6 +24,8 @@ describe('classifyFcmError', () => {
     ['messaging/authentication-error', {}, 'rejected', 'messaging/authentication-error', 'unhealthy'],
     ['messaging/third-party-auth-error', { providerCode: 'THIRD_PARTY_AUTH_ERROR' }, 'rejected', 'THIRD_PARTY_AUTH_ERROR', 'unhealthy'],
     ['app/invalid-credential', {}, 'rejected', 'app/invalid-credential', 'unhealthy'],
+    ['messaging/third-party-auth-error', { providerCode: 'UNAUTHENTICATED', status: 401 }, 'retry', 'UNAUTHENTICATED', 'failure'],
+    ['messaging/authentication-error', { status: 401 }, 'retry', 'UNAUTHENTICATED', 'failure'],
     ['something/brand-new', {}, 'retry', 'something/brand-new', 'failure'],
   ])('%s %j', (code, details, outcome, reason, routeHealth) => {
     expect(classifyFcmError(code, details)).toMatchObject({ outcome, reason, routeHealth, failover: false });
