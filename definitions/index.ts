@@ -10,3 +10,5 @@ export * from './IPushNotification';
 export * from './IPushTransport';
 export * from './IPushTransportFactory';
 export * from './IOutboxEntry';
+export * from './IHooks';
+export * from './IHost';

@@ -80,5 +80,6 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
 }
 
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply) {
-  return reply.status(404).send(envelope('error-not-found', `Route ${request.method} ${request.url.split('?')[0]} not found`));
+  const path = request.url.split('?')[0].slice(0, 200);
+  return reply.status(404).send(envelope('error-not-found', `Route ${request.method} ${path} not found`));
 }
