@@ -197,6 +197,9 @@ describe('diagnosePushConfiguration', () => {
     const problems = diagnosePushConfiguration(direct(), { apnEndpoint: 'https://127.0.0.1:8443', fcmEndpoint: 'ftp://x' }, NOW);
     expect(only(problems, 'APN_ENDPOINT_OVERRIDDEN').message).toContain('127.0.0.1:8443');
     expect(only(problems, 'FCM_ENDPOINT_INVALID').severity).toBe('error');
+    // APNs speaks HTTP/2 over TLS only: a plain-HTTP endpoint cannot work.
+    only(diagnosePushConfiguration(direct(), { apnEndpoint: 'http://127.0.0.1:8443' }, NOW), 'APN_ENDPOINT_INVALID');
+    expect(codes(diagnosePushConfiguration(direct(), { fcmEndpoint: 'http://127.0.0.1:9090' }, NOW))).toEqual(['FCM_ENDPOINT_OVERRIDDEN']);
   });
 
   it('lists errors before warnings', () => {
