@@ -6,6 +6,7 @@ import { cloneDocument } from './storage/cloneDocument';
 import { keyOf } from './storage/keyOf';
 import { getPath, isPlainObject, setPath } from './storage/paths';
 import { sameDocument } from './storage/sameDocument';
+import { applySimpleUpdate, isSimpleModifier } from './simpleUpdate';
 
 /** Update operators MongoDB accepts (mingo implements all but $setOnInsert, which we apply ourselves). */
 const OPERATORS = new Set([
@@ -127,6 +128,10 @@ function applyOperators(target: Document, update: Document, arrayFilters: Docume
   const modifier = effectiveModifier(update, isInsert);
   if (Object.keys(modifier).length === 0) return false;
   checkArithmetic(target, modifier);
+  if (!arrayFilters?.length && isSimpleModifier(modifier)) {
+    const changed = applySimpleUpdate(target, modifier);
+    if (changed !== undefined) return changed;
+  }
   try {
     const changed = mingoUpdate(target, modifier, arrayFilters, isInsert || !usesPositional(modifier) ? undefined : query, { cloneMode: 'deep', queryOptions: mingoOptions() });
     return changed.length > 0;
@@ -183,6 +188,7 @@ export function applyUpdateToMany(currents: Document[], update: UpdateSpec, opti
   if (currents.length <= 1 || !isOperatorUpdateSpec(update)) return currents.map((doc) => applyUpdate(doc, update, options));
   const modifier = effectiveModifier(update, false);
   if (Object.keys(modifier).length === 0) return currents.map((doc) => ({ doc, modified: false }));
+  if (!options.arrayFilters?.length && isSimpleModifier(modifier)) return currents.map((doc) => applyUpdate(doc, update, options));
   const clones = currents.map(cloneDocument);
   for (const clone of clones) checkArithmetic(clone, modifier);
   try {

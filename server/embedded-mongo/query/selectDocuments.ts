@@ -6,6 +6,8 @@ import { isPlainObject } from '../storage/paths';
 import type { ScanStats } from '../storage/ScanStats';
 import { equalityConditions } from './equalities';
 import { mingoOptions } from './mingoOptions';
+import { compileSimpleFilter } from './simpleFilter';
+import { sortDocuments, toSortSpec } from './sortDocuments';
 
 export interface SelectOptions {
   sort?: Document;
@@ -14,11 +16,20 @@ export interface SelectOptions {
   limit?: number;
 }
 
-/** Compiles a filter, turning mingo's complaints into MongoDB-coded errors (unknown operator → BadValue). */
-export function compileFilter(filter: unknown): Query {
+export interface Matcher {
+  test(doc: Document): boolean;
+}
+
+/**
+ * Compiles a filter: simple ones to our own predicate, the rest with mingo (whose complaints become
+ * MongoDB-coded errors, e.g. an unknown operator → BadValue).
+ */
+export function compileFilter(filter: unknown): Matcher {
   if (filter !== undefined && filter !== null && !isPlainObject(filter)) {
     throw new MongoCommandError(ErrorCode.TypeMismatch, `filter must be an object, got ${typeof filter}`);
   }
+  const simple = filter ? compileSimpleFilter(filter as Document) : undefined;
+  if (simple) return { test: simple };
   try {
     return new Query((filter ?? {}) as Document, mingoOptions());
   } catch (error) {
@@ -38,10 +49,17 @@ export function validateSort(sort: unknown): Document | undefined {
   return sort;
 }
 
+/** Below this many index candidates, sorting them in memory beats walking an ordered index. */
+const SMALL_CANDIDATE_SET = 256;
+
 /**
- * Runs a filter against a collection: index-narrowed candidates, mingo matching, then sort/skip/limit.
- * Without a sort, matching stops as soon as skip+limit documents are found. Returns stored documents
- * (read-only references).
+ * Runs a filter against a collection and returns matching stored documents (read-only references) in order:
+ * - with a sort and a limit, an ordered index that fits (equality prefix + sort fields) is walked in order and
+ *   the walk stops once skip+limit documents matched, unless an equality index already narrows the candidates
+ *   to a handful;
+ * - otherwise index-narrowed candidates (or a collection scan) are matched, then sorted (bounded top-k when
+ *   only skip+limit are needed);
+ * - without a sort, matching stops as soon as skip+limit documents are found.
  */
 export function selectDocuments(
   collection: Collection | undefined,
@@ -55,34 +73,53 @@ export function selectDocuments(
   const skip = options.skip ?? 0;
   const limit = options.limit ?? 0;
   const emptyFilter = !filter || Object.keys(filter).length === 0;
-  const candidates = collection.candidates(emptyFilter ? [] : equalityConditions(filter));
+  const equalities = emptyFilter ? [] : equalityConditions(filter);
 
   // {$natural: ±1} asks for storage order, which is our iteration order.
   const natural = sort && Object.keys(sort).length === 1 && '$natural' in sort ? (sort.$natural as number) : undefined;
-  const realSort = sort && natural === undefined && Object.keys(sort).length > 0 ? sort : undefined;
+  const sortFields =
+    sort && natural === undefined
+      ? Object.entries(sort)
+          .filter(([, direction]) => direction === 1 || direction === -1)
+          .map(([field, direction]) => ({ field, direction: direction as 1 | -1 }))
+      : [];
 
-  const matches: Document[] = [];
-  const stopAt = !realSort && natural !== -1 && limit > 0 ? skip + limit : Infinity;
+  const test = (doc: Document): boolean => {
+    stats.docsExamined++;
+    return emptyFilter || query.test(doc);
+  };
+  const wanted = limit > 0 ? skip + limit : Infinity;
+
   try {
-    for (const doc of candidates) {
-      stats.docsExamined++;
-      if (emptyFilter || query.test(doc)) {
-        matches.push(doc);
-        if (matches.length >= stopAt) break;
+    if (sortFields.length > 0 && limit > 0) {
+      const narrow = collection.plan(equalities);
+      const ordered = narrow && narrow.cost <= SMALL_CANDIDATE_SET ? undefined : collection.sortedScan(equalities, sortFields);
+      if (ordered) {
+        const out: Document[] = [];
+        for (const doc of ordered) {
+          if (!test(doc)) continue;
+          out.push(doc);
+          if (out.length >= wanted) break;
+        }
+        return out.slice(skip);
       }
     }
+
+    const matches: Document[] = [];
+    const stopAt = sortFields.length === 0 && natural !== -1 ? wanted : Infinity;
+    for (const doc of collection.candidates(equalities)) {
+      if (!test(doc)) continue;
+      matches.push(doc);
+      if (matches.length >= stopAt) break;
+    }
+    let ordered = matches;
+    if (natural === -1) ordered = matches.reverse();
+    if (sortFields.length > 0) {
+      ordered = sortDocuments(matches, toSortSpec(Object.fromEntries(sortFields.map((f) => [f.field, f.direction]))), wanted);
+    }
+    if (skip === 0 && (limit === 0 || ordered.length <= limit)) return ordered;
+    return ordered.slice(skip, limit > 0 ? skip + limit : undefined);
   } catch (error) {
     throw fromUnknownError(error);
   }
-  let ordered = matches;
-  if (natural === -1) ordered = matches.reverse();
-  if (realSort) {
-    try {
-      ordered = new Query({}, mingoOptions()).find(matches).sort(realSort as Record<string, 1 | -1>).all() as Document[];
-    } catch (error) {
-      throw fromUnknownError(error);
-    }
-  }
-  if (skip === 0 && (limit === 0 || ordered.length <= limit)) return ordered;
-  return ordered.slice(skip, limit > 0 ? skip + limit : undefined);
 }

@@ -49,9 +49,13 @@ export class Collection {
     return this.indexes.find((index) => index.name === name);
   }
 
-  /** Validates `_id` and fills it in when absent (ObjectId first, as the server does). */
+  /** Validates `_id` and fills it in when absent; `_id` becomes the first field, as the server stores it. */
   static withId(doc: Document): Document {
     if (!('_id' in doc) || doc._id === undefined) return { _id: new ObjectId(), ...doc };
+    if (Object.keys(doc)[0] !== '_id') {
+      const { _id, ...rest } = doc;
+      doc = { _id, ...rest };
+    }
     const id = doc._id;
     if (Array.isArray(id)) throw new MongoCommandError(ErrorCode.InvalidIdField, "The '_id' value cannot be of type array");
     if (id instanceof RegExp) throw new MongoCommandError(ErrorCode.InvalidIdField, "The '_id' value cannot be of type regex");
@@ -115,11 +119,11 @@ export class Collection {
   }
 
   /**
-   * The documents a query must examine. When the filter pins `_id` or an index's leading field to one value (or
-   * an `$in` list), only the documents under those keys are returned; the cheapest such index wins. Otherwise
-   * every document (a collection scan). Callers still apply the full filter to each candidate.
+   * The cheapest index answer to a set of equality conditions: when the filter pins `_id` or an index's leading
+   * field to one value (or an `$in` list), only the documents under those keys need examining. `cost` is how
+   * many that is. Undefined when no index applies (a collection scan).
    */
-  candidates(equalities: EqualityCondition[]): Iterable<Document> {
+  plan(equalities: EqualityCondition[]): { cost: number; docs: () => Document[] } | undefined {
     let best: { cost: number; docs: () => Document[] } | undefined;
     for (const { path, values } of equalities) {
       const keys = values.map(keyOf);
@@ -159,11 +163,52 @@ export class Collection {
         };
       }
     }
+    return best;
+  }
+
+  /** The documents a query must examine (index-narrowed when possible); callers apply the full filter. */
+  candidates(equalities: EqualityCondition[]): Iterable<Document> {
+    const best = this.plan(equalities);
     if (best) {
       this.stats.indexLookups++;
       return best.docs();
     }
     this.stats.collectionScans++;
     return this.docs.values();
+  }
+
+  /**
+   * Documents in the order of `sort`, read from an ordered index whose fields are: equality-pinned fields of the
+   * filter, then exactly the sort fields (all in the index's directions, or all reversed). E.g. index
+   * {state: 1, readyAt: 1} serves filter {state: 'queued', ...} sorted by {readyAt: 1} (or -1). Yields stored
+   * documents lazily, so a limit stops the walk early. Undefined when no index fits.
+   */
+  sortedScan(equalities: EqualityCondition[], sort: Array<{ field: string; direction: 1 | -1 }>): Iterable<Document> | undefined {
+    const pinned = new Map<string, unknown>();
+    for (const { path, values } of equalities) if (values.length === 1 && !pinned.has(path)) pinned.set(path, values[0]);
+    let best: { index: Index; prefix: unknown[]; reverse: boolean } | undefined;
+    for (const index of this.indexes) {
+      if (!index.canSort) continue;
+      let k = 0;
+      while (k < index.fields.length && pinned.has(index.fields[k])) k++;
+      // Pinned fields may also be sort fields (sorting on a constant): skip them at the start of the sort.
+      let s = 0;
+      while (s < sort.length && s < k && sort[s].field === index.fields[s] && pinned.has(sort[s].field)) s++;
+      const rest = sort.slice(s);
+      if (k + rest.length > index.fields.length || rest.length === 0) continue;
+      const relative = rest.map((item, i) => (item.field === index.fields[k + i] ? item.direction * index.directions[k + i] : 0));
+      if (relative.some((r) => r === 0) || new Set(relative).size !== 1) continue;
+      if (!best || k > best.prefix.length) best = { index, prefix: index.fields.slice(0, k).map((f) => pinned.get(f)), reverse: relative[0] === -1 };
+    }
+    if (!best) return undefined;
+    this.stats.indexLookups++;
+    const { index, prefix, reverse } = best;
+    const docs = this.docs;
+    return (function* () {
+      for (const id of index.idsWithPrefix(prefix, reverse)) {
+        const doc = docs.get(id);
+        if (doc) yield doc;
+      }
+    })();
   }
 }

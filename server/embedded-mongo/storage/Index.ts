@@ -1,7 +1,9 @@
 import type { Document } from 'bson';
 import { Query } from 'mingo';
+import { compareValues } from '../query/compareValues';
 import { keyOf } from './keyOf';
-import { valuesAtPath } from './paths';
+import { isPlainObject, valuesAtPath } from './paths';
+import { SortedList } from './SortedList';
 
 /** What `listIndexes` reports and `createIndexes` accepts (fields beyond these are kept verbatim). */
 export interface IndexSpec {
@@ -27,6 +29,25 @@ export interface IndexConflict {
   values: unknown[];
 }
 
+/** An entry of the ordered view: the document's value for each indexed field, and its id. */
+interface OrderedEntry {
+  values: unknown[];
+  id: string;
+}
+
+const NOT_SCALAR = Symbol('not scalar');
+
+/** The value at a path if no array lies on the way (else NOT_SCALAR): ordered views hold single-key documents only. */
+function scalarAt(doc: unknown, path: readonly string[]): unknown {
+  let current: unknown = doc;
+  for (const part of path) {
+    if (Array.isArray(current)) return NOT_SCALAR;
+    if (!isPlainObject(current)) return undefined;
+    current = current[part];
+  }
+  return Array.isArray(current) ? NOT_SCALAR : current;
+}
+
 /** Cap on multikey combinations per document (compound index over several arrays grows as a product). */
 const MAX_COMBINATIONS = 10_000;
 
@@ -49,6 +70,14 @@ export class Index {
   readonly searchable: boolean;
   readonly lookup = new Map<string, Set<string>>();
   private readonly owners = new Map<string, string>();
+  /** Per-field direction (1/-1) of the key pattern. */
+  readonly directions: Array<1 | -1>;
+  /**
+   * The index in key order (MongoDB's BSON order, then id), used to answer a sort (after an equality prefix)
+   * without sorting. Dropped for good once a document has an array in an indexed field (multikey): sorting then
+   * falls back to an in-memory sort, which stays correct.
+   */
+  private ordered: SortedList<OrderedEntry> | undefined;
 
   constructor(spec: IndexSpec) {
     this.spec = spec;
@@ -59,6 +88,45 @@ export class Index {
     this.sparse = spec.sparse === true;
     if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression, {});
     this.searchable = Object.values(spec.key).every((v) => typeof v === 'number' || v === 'hashed');
+    this.directions = Object.values(spec.key).map((v) => (typeof v === 'number' && v < 0 ? -1 : 1));
+    if (Object.values(spec.key).every((v) => typeof v === 'number')) this.ordered = new SortedList((a, b) => this.compareEntries(a, b));
+  }
+
+  /** Whether this index can provide an order (not multikey, not hashed/text). */
+  get canSort(): boolean {
+    return this.ordered !== undefined;
+  }
+
+  private compareEntries(a: OrderedEntry, b: OrderedEntry): number {
+    for (let i = 0; i < this.directions.length; i++) {
+      const c = compareValues(a.values[i], b.values[i]);
+      if (c) return c * this.directions[i];
+    }
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  }
+
+  /**
+   * Ids of the entries whose first `prefix.length` values equal `prefix` (by BSON comparison), in key order
+   * (or reversed).
+   */
+  idsWithPrefix(prefix: unknown[], reverse: boolean): Iterable<string> {
+    const comparePrefix = (entry: OrderedEntry): number => {
+      for (let i = 0; i < prefix.length; i++) {
+        const c = compareValues(entry.values[i], prefix[i] === undefined ? null : prefix[i]);
+        if (c) return c * this.directions[i];
+      }
+      return 0;
+    };
+    const list = this.ordered;
+    return (function* () {
+      if (!list) return;
+      for (const entry of list.range((e) => comparePrefix(e) < 0, (e) => comparePrefix(e) > 0, reverse)) yield entry.id;
+    })();
+  }
+
+  private orderedValues(doc: Document): unknown[] | undefined {
+    const values = this.paths.map((path) => scalarAt(doc, path));
+    return values.includes(NOT_SCALAR) ? undefined : values;
   }
 
   get ttlSeconds(): number | undefined {
@@ -107,6 +175,11 @@ export class Index {
       ids.add(id);
     }
     if (this.unique) for (const entry of this.uniqueEntries(doc)) this.owners.set(entry.key, id);
+    if (this.ordered) {
+      const values = this.orderedValues(doc);
+      if (!values) this.ordered = undefined;
+      else this.ordered.insert({ values, id });
+    }
   }
 
   remove(doc: Document, id: string): void {
@@ -118,6 +191,10 @@ export class Index {
     }
     if (this.unique) {
       for (const entry of this.uniqueEntries(doc)) if (this.owners.get(entry.key) === id) this.owners.delete(entry.key);
+    }
+    if (this.ordered) {
+      const values = this.orderedValues(doc);
+      if (values) this.ordered.delete({ values, id });
     }
   }
 

@@ -42,6 +42,8 @@ describe('insert and find', () => {
     const b = await t.db.collection('ids').findOne({ b: 2 });
     expect(b!._id).toBeInstanceOf(ObjectId);
     expect(Object.keys(b!)[0]).toBe('_id');
+    await t.db.command({ insert: 'ids', documents: [{ c: 3, _id: 'late' }] });
+    expect(Object.keys((await t.db.collection('ids').findOne({ c: 3 }))!)).toEqual(['_id', 'c']);
   });
 
   test('duplicate _id is E11000 on the _id_ index', async () => {
