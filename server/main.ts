@@ -11,6 +11,7 @@ import type { IHostPlugin } from '../definitions/IHost';
 import { createHost, Host } from './host/createHost';
 import { createLogger } from './host/logger';
 import { startEmbeddedMongo, type EmbeddedMongo } from './embedded-mongo';
+import { startPushPlugin } from './push/startPushPlugin';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -25,10 +26,12 @@ export interface StartContext {
 export type PluginFactory = (context: StartContext) => IHostPlugin | Promise<IHostPlugin>;
 
 /**
- * The plugins `npm start` registers into the host, in order. The push module is registered here (its owner adds
- * its factory), e.g. `(ctx) => pushPlugin({ simulators: ctx.embeddedDatabase || ctx.env.PUSH_SIMULATOR === '1' })`.
+ * The plugins `npm start` registers into the host, in order: the push module (with the local simulators on the
+ * embedded database when no provider credentials are configured).
  */
-export const plugins: PluginFactory[] = [];
+export const plugins: PluginFactory[] = [
+  (ctx) => startPushPlugin({ env: ctx.env, embeddedDatabase: ctx.embeddedDatabase }),
+];
 
 export interface StartOptions {
   env?: Env;

@@ -110,7 +110,8 @@ export class OutboxModel {
       if (s.nextAttemptAt) set.nextAttemptAt = s.nextAttemptAt;
       if (s.deliveredAt) set.deliveredAt = s.deliveredAt;
       if (s.attempt.outcome !== 'delivered') {
-        set.lastError = { status: s.attempt.status, reason: s.attempt.reason, detail: s.attempt.detail, at: s.attempt.at };
+        const { status, reason, detail, at } = s.attempt;
+        set.lastError = { at, ...(status !== undefined && { status }), ...(reason !== undefined && { reason }), ...(detail !== undefined && { detail }) };
       }
       return {
         updateOne: {

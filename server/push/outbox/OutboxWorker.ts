@@ -334,7 +334,7 @@ export class OutboxWorker {
         nextAttemptAt,
         deliveredAt: state === 'delivered' ? now : undefined,
         refundAttempt: options.circuitOpenUntil !== undefined,
-        attempt: { at: now, outcome: result.outcome, route: result.route, status: result.status, reason: result.reason, detail: result.detail },
+        attempt: withoutUndefined({ at: now, outcome: result.outcome, route: result.route, status: result.status, reason: result.reason, detail: result.detail }),
         now,
       });
       settled.push({ entry, result, state, nextAttemptAt });
@@ -382,4 +382,10 @@ function missingResult(entry: IOutboxEntry, route: string): IDeliveryResult {
 function errorSummary(error: unknown): { message: string; code?: unknown } {
   if (error instanceof Error) return { message: error.message, code: (error as { code?: unknown }).code };
   return { message: String(error) };
+}
+
+/** BSON stores `undefined` as null; leave absent fields absent instead. */
+function withoutUndefined<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as Array<keyof T>) if (value[key] === undefined) delete value[key];
+  return value;
 }
