@@ -48,6 +48,12 @@ export const gatewayRoutes: FastifyPluginAsync<IGatewayRoutesOptions> = async (a
       const status = error.code === 'PUSH_ERR_NOT_FOUND' ? 404 : error.code === 'PUSH_ERR_GATEWAY_WORKSPACE_EXISTS' ? 409 : 400;
       return reply.code(status).send({ error: error.code, message: error.message });
     }
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // A guard's refusal (e.g. the host's admin check when mounted in the host): pass it on as it is.
+      const errorType = (error as { errorType?: unknown }).errorType;
+      return reply.code(status).send({ error: typeof errorType === 'string' ? errorType : (error.code ?? 'error'), message: error.message });
+    }
     request.log.error({ err: { message: error.message, code: error.code } }, 'gateway request failed');
     return reply.code(503).send({ accepted: false, error: 'unavailable', message: 'the gateway cannot take pushes right now; retry later' });
   });

@@ -44,6 +44,7 @@ export async function startTestGateway(
   database: TestDatabase,
   sims: PushSimulators,
   overrides: Partial<CreateGatewayOptions> = {},
+  port = 0,
 ): Promise<{ gateway: Gateway; url: string }> {
   const gateway = await createGateway({
     db: database.db,
@@ -57,7 +58,7 @@ export async function startTestGateway(
     ...overrides,
     settings: { maintenanceIntervalSeconds: 3600, ...overrides.settings },
   });
-  const { url } = await gateway.listen({ host: '127.0.0.1', port: 0 });
+  const { url } = await gateway.listen({ host: '127.0.0.1', port });
   return { gateway, url };
 }
 

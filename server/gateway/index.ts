@@ -1,0 +1,20 @@
+/** The self-hosted push gateway (SPEC §7). Nothing starts at import. */
+export { createGateway } from './createGateway';
+export type { CreateGatewayOptions, Gateway, IGatewayAddress } from './createGateway';
+export { gatewayHostPlugin } from './gatewayHostPlugin';
+export type { GatewayHostPluginOptions } from './gatewayHostPlugin';
+export { gatewayRoutes } from './gatewayRoutes';
+export type { IGatewayRoutesOptions } from './gatewayRoutes';
+export { GatewayCore } from './GatewayCore';
+export type { IGatewayCoreOptions, IGatewayHealth, IGatewayProviders } from './GatewayCore';
+export { WorkspaceAdmin } from './WorkspaceAdmin';
+export type { IAddWorkspaceInput, IIssuedWorkspace } from './WorkspaceAdmin';
+export { startGateway } from './startGateway';
+export type { RunningGateway, StartGatewayOptions } from './startGateway';
+export { readGatewayEnv } from './gatewayEnv';
+export type { IGatewayEnvConfig } from './gatewayEnv';
+export { buildGatewayTransport } from './buildGatewayTransport';
+export type { IGatewayCredentials } from './buildGatewayTransport';
+export { DEFAULT_GATEWAY_SETTINGS } from './settings';
+export type { IGatewaySettings } from './settings';
+export type { IGatewayWorkspace, IWorkspaceView, IGatewayDeadToken, IRateLimit } from './types';
