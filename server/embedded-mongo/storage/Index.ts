@@ -105,6 +105,12 @@ export class Index {
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   }
 
+  /** All entries in ascending value order of the first field (undefined when the index cannot sort). */
+  ascendingEntries(): Iterable<{ values: unknown[]; id: string }> | undefined {
+    if (!this.ordered) return undefined;
+    return this.ordered.range(() => false, () => false, this.directions[0] === -1);
+  }
+
   /**
    * Ids of the entries whose first `prefix.length` values equal `prefix` (by BSON comparison), in key order
    * (or reversed).

@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import type { Collection } from './Collection';
 import { Database, validateDatabaseName } from './Database';
+import { compareValues } from '../query/compareValues';
 import { getPath } from './paths';
 import { ScanStats } from './ScanStats';
 
@@ -46,10 +47,26 @@ export class Storage {
           if (seconds === undefined) continue;
           const cutoff = now.getTime() - seconds * 1000;
           const expired: Document[] = [];
-          for (const doc of collection.docs.values()) {
-            const value = getPath(doc, index.fields[0]);
-            const dates = (Array.isArray(value) ? value : [value]).filter((v): v is Date => v instanceof Date);
-            if (dates.length > 0 && Math.min(...dates.map((d) => d.getTime())) <= cutoff) expired.push(doc);
+          const ordered = index.ascendingEntries();
+          if (ordered) {
+            // Ascending BSON order puts dates after null/numbers/strings/objects/arrays/ids/booleans: skip
+            // those, then take dates up to the cutoff and stop.
+            for (const { values, id } of ordered) {
+              const value = values[0];
+              if (!(value instanceof Date)) {
+                if (compareValues(value, now) > 0) break; // a type sorting after dates: no dates left
+                continue;
+              }
+              if (value.getTime() > cutoff) break;
+              const doc = collection.docs.get(id);
+              if (doc) expired.push(doc);
+            }
+          } else {
+            for (const doc of collection.docs.values()) {
+              const value = getPath(doc, index.fields[0]);
+              const dates = (Array.isArray(value) ? value : [value]).filter((v): v is Date => v instanceof Date);
+              if (dates.length > 0 && Math.min(...dates.map((d) => d.getTime())) <= cutoff) expired.push(doc);
+            }
           }
           for (const doc of expired) collection.remove(doc);
           removed += expired.length;
