@@ -104,7 +104,7 @@ export function parseGatewayRequest(platform: PushPlatform, body: unknown): Pars
   const userId = str('options.userId', options.userId, { max: 256 });
   const apnsId = str('options.apnsId', options.apnsId, { max: 36 });
   if (apnsId !== undefined && !UUID.test(apnsId)) errors.push('options.apnsId must be a UUID (8-4-4-4-12 hex digits)');
-  const collapseId = str('options.collapseId', options.collapseId, { max: MAX_COLLAPSE_ID_BYTES });
+  const collapseId = str('options.collapseId', options.collapseId, { max: 1024 });
   if (collapseId !== undefined && Buffer.byteLength(collapseId, 'utf8') > MAX_COLLAPSE_ID_BYTES) {
     errors.push(`options.collapseId must be at most ${MAX_COLLAPSE_ID_BYTES} bytes`);
   }
