@@ -29,7 +29,8 @@ export interface IGatewaySettings {
 
 export const DEFAULT_GATEWAY_SETTINGS: Readonly<IGatewaySettings> = Object.freeze({
   defaultMonthlyQuota: null,
-  rateLimit: Object.freeze({ perSecond: 50, burst: 100 }),
+  // Generous: a host fans a message out to a whole room at once (a 1,000-member room is a 1,000-request burst).
+  rateLimit: Object.freeze({ perSecond: 100, burst: 1000 }),
   quotaRetryAfterCapSeconds: 3600,
   maxPushAgeSeconds: 4 * 3600,
   maxAttempts: 12,
