@@ -21,6 +21,8 @@ export interface IPushDelivery {
   collapseId: string;
   /** Seconds since epoch after which the provider should drop the push. */
   expiresAt: number;
+  /** The recipient (the gateway protocol carries it as `options.userId`). */
+  userId?: string;
 }
 
 export type DeliveryOutcome = 'delivered' | 'retry' | 'invalid-token' | 'rejected';

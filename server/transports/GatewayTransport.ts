@@ -96,7 +96,7 @@ export class GatewayTransport implements IPushTransport {
   }
 
   private async deliver(delivery: IPushDelivery): Promise<IDeliveryResult> {
-    const request = toGatewayRequest(delivery, { uniqueId: this.options.uniqueId, now: this.now(), image: this.options.image });
+    const request = toGatewayRequest(delivery, { uniqueId: this.options.uniqueId, now: this.now(), image: this.options.image, userId: delivery.userId });
     const body = JSON.stringify(request.body);
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${this.options.token}` };
     const order = this.order();

@@ -56,8 +56,9 @@ export class OutboxModel {
 
   readonly collection: Collection<IOutboxEntry>;
 
-  constructor(db: Db) {
-    this.collection = db.collection<IOutboxEntry>(OutboxModel.collectionName);
+  /** @param collectionName another collection for a second outbox in the same database (e.g. a mounted gateway). */
+  constructor(db: Db, collectionName: string = OutboxModel.collectionName) {
+    this.collection = db.collection<IOutboxEntry>(collectionName);
   }
 
   async ensureIndexes(): Promise<void> {

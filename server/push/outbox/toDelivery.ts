@@ -12,5 +12,6 @@ export function toDelivery(entry: IOutboxEntry): IPushDelivery {
     apnsId: entry.apnsId,
     collapseId: entry.collapseId,
     expiresAt: Math.floor(entry.expiresAt.getTime() / 1000),
+    userId: entry.uid,
   };
 }
