@@ -27,6 +27,12 @@ export interface ISettingDefinition {
    * non-empty strings (e.g. the FCM service account's `project_id`, `client_email`, `private_key`).
    */
   json?: { requiredKeys: string[] };
+  /**
+   * For `code` settings holding PEM text: a non-empty value must contain a PEM block of this kind (a certificate,
+   * or a private key in any of its PEM forms). Only the envelope is checked here; parsing the key material is the
+   * job of whoever accepts an upload (it needs the passphrase, which lives in another setting).
+   */
+  pem?: { kind: 'certificate' | 'private-key' };
   /** Managed by the server (e.g. `uniqueID`): never changed through the API. */
   readonly?: boolean;
 }

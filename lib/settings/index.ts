@@ -1,4 +1,6 @@
 export { validateSettingValue, MAX_SETTING_STRING_LENGTH } from './validateSettingValue';
+export { checkPemText } from './checkPemText';
+export type { PemKind } from './checkPemText';
 export type { SettingValidation } from './validateSettingValue';
 export { parseSettingFromString } from './parseSettingFromString';
 export { maskSetting, isSecretSetting, SECRET_MASK } from './maskSetting';

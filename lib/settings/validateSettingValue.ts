@@ -1,4 +1,5 @@
 import type { ISettingDefinition, SettingValue } from '../../definitions/ISetting';
+import { checkPemText } from './checkPemText';
 
 export type SettingValidation = { ok: true; value: SettingValue } | { ok: false; reason: string };
 
@@ -50,6 +51,10 @@ function validateText(definition: ISettingDefinition, value: unknown): SettingVa
   }
   if (definition.json && value.trim() !== '') {
     const problem = checkJsonObject(value, definition.json.requiredKeys);
+    if (problem) return { ok: false, reason: problem };
+  }
+  if (definition.pem && value.trim() !== '') {
+    const problem = checkPemText(value, definition.pem.kind);
     if (problem) return { ok: false, reason: problem };
   }
   return { ok: true, value };
