@@ -84,9 +84,10 @@ export function selectDocuments(
           .map(([field, direction]) => ({ field, direction: direction as 1 | -1 }))
       : [];
 
+  let matcher: Matcher | undefined = emptyFilter ? undefined : query;
   const test = (doc: Document): boolean => {
     stats.docsExamined++;
-    return emptyFilter || query.test(doc);
+    return matcher === undefined || matcher.test(doc);
   };
   const wanted = limit > 0 ? skip + limit : Infinity;
 
@@ -107,7 +108,9 @@ export function selectDocuments(
 
     const matches: Document[] = [];
     const stopAt = sortFields.length === 0 && natural !== -1 ? wanted : Infinity;
-    for (const doc of collection.candidates(equalities)) {
+    const plan = collection.candidatePlan(equalities);
+    if (plan.guaranteed && filter) matcher = residualMatcher(filter, plan.guaranteed.path);
+    for (const doc of plan.docs) {
       if (!test(doc)) continue;
       matches.push(doc);
       if (matches.length >= stopAt) break;
@@ -122,4 +125,14 @@ export function selectDocuments(
   } catch (error) {
     throw fromUnknownError(error);
   }
+}
+
+/**
+ * The filter without its top-level entry `path`, which an exact index lookup already guaranteed for every
+ * candidate (undefined: nothing left to test). The full filter was compiled before, so errors are unchanged.
+ */
+function residualMatcher(filter: Document, path: string): Matcher | undefined {
+  const rest: Document = {};
+  for (const key of Object.keys(filter)) if (key !== path) rest[key] = filter[key];
+  return Object.keys(rest).length === 0 ? undefined : compileFilter(rest);
 }

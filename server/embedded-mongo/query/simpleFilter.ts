@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { isPlainObject, valuesAtPath } from '../storage/paths';
 import { compareValues } from './compareValues';
+import { compileMembership } from './membership';
 
 type Predicate = (doc: Document) => boolean;
 
@@ -53,7 +54,8 @@ function fieldPredicate(parts: string[], condition: unknown): Predicate | undefi
       case '$in':
       case '$nin': {
         if (!Array.isArray(operand) || !operand.every(plainOperand)) return undefined;
-        const hit = (doc: Document) => valuesAtPath(doc, parts).some((v) => operand.some((o) => equals(v, o)));
+        const member = compileMembership(operand);
+        const hit = (doc: Document) => valuesAtPath(doc, parts).some(member);
         tests.push(op === '$in' ? hit : (doc) => !hit(doc));
         break;
       }

@@ -12,6 +12,19 @@ export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 export interface EqualityCondition {
   path: string;
   values: unknown[];
+  /**
+   * Set when the condition is a whole top-level entry of the filter (`{path: v}`, `{path: {$eq: v}}` or
+   * `{path: {$in: [...]}}`) whose values an index key identifies exactly (strings, numbers, booleans, null,
+   * ObjectIds, dates): the documents an index returns for it are exactly those matching it, so the residual
+   * filter need not test that entry again.
+   */
+  exact?: boolean;
+}
+
+/** The documents a query must examine, and the equality condition the index lookup already guarantees (if any). */
+export interface CandidatePlan {
+  docs: Iterable<Document>;
+  guaranteed?: EqualityCondition;
 }
 
 /**
@@ -123,15 +136,17 @@ export class Collection {
    * field to one value (or an `$in` list), only the documents under those keys need examining. `cost` is how
    * many that is. Undefined when no index applies (a collection scan).
    */
-  plan(equalities: EqualityCondition[]): { cost: number; docs: () => Document[] } | undefined {
-    let best: { cost: number; docs: () => Document[] } | undefined;
-    for (const { path, values } of equalities) {
+  plan(equalities: EqualityCondition[]): { cost: number; docs: () => Document[]; condition: EqualityCondition } | undefined {
+    let best: { cost: number; docs: () => Document[]; condition: EqualityCondition } | undefined;
+    for (const condition of equalities) {
+      const { path, values } = condition;
       const keys = values.map(keyOf);
       if (path === '_id') {
         const cost = keys.length;
         if (!best || cost < best.cost) {
           best = {
             cost,
+            condition,
             docs: () => {
               const out: Document[] = [];
               for (const key of new Set(keys)) {
@@ -150,6 +165,7 @@ export class Collection {
         if (best && cost >= best.cost) continue;
         best = {
           cost,
+          condition,
           docs: () => {
             const ids = new Set<string>();
             for (const key of keys) for (const id of index.lookup.get(key) ?? []) ids.add(id);
@@ -168,13 +184,22 @@ export class Collection {
 
   /** The documents a query must examine (index-narrowed when possible); callers apply the full filter. */
   candidates(equalities: EqualityCondition[]): Iterable<Document> {
+    return this.candidatePlan(equalities).docs;
+  }
+
+  /**
+   * Like `candidates`, plus the condition the index answered when it answered it exactly: callers may then apply
+   * the filter without that condition (the lookup is a hash probe per value; re-testing a 10,000-value `$in` on
+   * each of 10,000 candidates is what made large fan-outs slow).
+   */
+  candidatePlan(equalities: EqualityCondition[]): CandidatePlan {
     const best = this.plan(equalities);
     if (best) {
       this.stats.indexLookups++;
-      return best.docs();
+      return { docs: best.docs(), guaranteed: best.condition.exact ? best.condition : undefined };
     }
     this.stats.collectionScans++;
-    return this.docs.values();
+    return { docs: this.docs.values() };
   }
 
   /**
