@@ -2,15 +2,25 @@ import type { Document } from 'bson';
 import { Query } from 'mingo';
 import { fromUnknownError } from '../errors';
 import type { BatchTransform } from '../CursorManager';
+import { compileFastProjection, NOT_HANDLED } from '../query/fastProjection';
 import { mingoOptions } from '../query/mingoOptions';
 import { isPlainObject } from '../storage/paths';
 
-/** A batch transform applying a MongoDB projection with mingo (new objects; stored documents untouched). */
+/**
+ * A batch transform applying a MongoDB projection (new objects; stored documents untouched): plain field copying
+ * for simple inclusions/exclusions (see compileFastProjection), mingo for everything else.
+ */
 export function projectionTransform(projection: unknown): BatchTransform | undefined {
   if (!isPlainObject(projection) || Object.keys(projection).length === 0) return undefined;
   // Compile once up front so an invalid projection fails the command rather than a later getMore.
   applyProjection([], projection);
-  return (docs) => applyProjection(docs, projection);
+  const fast = compileFastProjection(projection);
+  if (!fast) return (docs) => applyProjection(docs, projection);
+  return (docs) =>
+    docs.map((doc) => {
+      const projected = fast(doc);
+      return projected === NOT_HANDLED ? applyProjection([doc], projection)[0] : projected;
+    });
 }
 
 export function applyProjection(docs: Document[], projection: Document): Document[] {
