@@ -11,7 +11,9 @@ import type { IHostPlugin } from '../definitions/IHost';
 import { createHost, Host } from './host/createHost';
 import { createLogger } from './host/logger';
 import { startEmbeddedMongo, type EmbeddedMongo } from './embedded-mongo';
-import { startPushPlugin } from './push/startPushPlugin';
+import { startPushPlugin, type IStartedPushPlugin } from './push/startPushPlugin';
+import { createAdminPlugin } from './admin/createAdminPlugin';
+import { demoWorkspacePlugin } from './push/demo/demoWorkspacePlugin';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -21,16 +23,33 @@ export interface StartContext {
   logger: Logger;
   /** True when running on the embedded database (no MONGO_URL): the zero-config, offline setup. */
   embeddedDatabase: boolean;
+  /** Standard output (or `StartOptions.stdout`): for what a person must read once, e.g. generated passwords. */
+  announce: (text: string) => void;
 }
 
 export type PluginFactory = (context: StartContext) => IHostPlugin | Promise<IHostPlugin>;
 
+/** The push plugin each start registered, for the plugins after it that build on it. */
+const pushPlugins = new WeakMap<StartContext, IStartedPushPlugin>();
+function pushPluginOf(ctx: StartContext): IStartedPushPlugin {
+  const push = pushPlugins.get(ctx);
+  if (!push) throw new Error('the push plugin must come first in the plugins list');
+  return push;
+}
+
 /**
  * The plugins `npm start` registers into the host, in order: the push module (with the local simulators on the
- * embedded database when no provider credentials are configured).
+ * embedded database when no provider credentials are configured); the admin page (`/admin`) and its
+ * `push.admin.*` API; the demo workspace (only on an empty database while the simulators run; DEMO_WORKSPACE=0 off).
  */
 export const plugins: PluginFactory[] = [
-  (ctx) => startPushPlugin({ env: ctx.env, embeddedDatabase: ctx.embeddedDatabase }),
+  (ctx) => {
+    const push = startPushPlugin({ env: ctx.env, embeddedDatabase: ctx.embeddedDatabase });
+    pushPlugins.set(ctx, push);
+    return push;
+  },
+  (ctx) => createAdminPlugin({ push: pushPluginOf(ctx) }),
+  (ctx) => demoWorkspacePlugin({ push: pushPluginOf(ctx), env: ctx.env, announce: ctx.announce }),
 ];
 
 export interface StartOptions {
@@ -67,7 +86,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   let host: Host | undefined;
   try {
     host = await createHost({ mongoUrl, logger, env, announce: write });
-    const context: StartContext = { env, logger, embeddedDatabase: embedded !== undefined };
+    const context: StartContext = { env, logger, embeddedDatabase: embedded !== undefined, announce: write };
     for (const factory of options.plugins ?? plugins) await host.register(await factory(context));
     const { url } = await host.listen({ host: address, port });
     write(`listening on ${url}\n`);
