@@ -2,6 +2,7 @@ import type { Document } from 'bson';
 import { Aggregator } from 'mingo';
 import { Collection } from '../storage/Collection';
 import { ErrorCode, MongoCommandError, fromUnknownError } from '../errors';
+import { compileFastGroup, GROUP_NOT_HANDLED } from '../query/fastGroup';
 import { mingoOptions } from '../query/mingoOptions';
 import { selectDocuments } from '../query/selectDocuments';
 import { cloneDocument } from '../storage/cloneDocument';
@@ -12,8 +13,8 @@ import { nonNegative, optionalField, requiredField, validateName, type CommandCo
 const READ_ONLY_STAGES = new Set(['$match', '$sort', '$limit', '$skip', '$count', '$group', '$sortByCount']);
 
 /**
- * `aggregate` via mingo. A leading `$match` is answered like a find (index-narrowed), the rest of the pipeline
- * runs in mingo. `$lookup`/`$graphLookup`/`$unionWith` resolve other collections of the same database (cloned,
+ * `aggregate` via mingo. A leading `$match` is answered like a find (index-narrowed), a simple `$group` after it
+ * natively (see compileFastGroup), the rest of the pipeline in mingo. `$lookup`/`$graphLookup`/`$unionWith` resolve other collections of the same database (cloned,
  * since later stages may write into joined documents). `$out` is applied here, as a collection replacement.
  */
 export const aggregate: CommandHandler = (command, ctx) => {
@@ -56,7 +57,15 @@ export const aggregate: CommandHandler = (command, ctx) => {
     } else {
       input = selectDocuments(collection, {}, {}, ctx.storage.stats);
     }
-    if (!stages.every((stage) => READ_ONLY_STAGES.has(Object.keys(stage)[0]))) input = input.map(cloneDocument);
+    // A simple $group right after (badge counts, outbox statistics) runs natively: one pass, no expression trees.
+    const group = stages[0] && '$group' in stages[0] ? compileFastGroup(stages[0].$group) : undefined;
+    const grouped = group ? group(input) : GROUP_NOT_HANDLED;
+    if (grouped !== GROUP_NOT_HANDLED) {
+      input = grouped;
+      stages = stages.slice(1);
+    } else if (!stages.every((stage) => READ_ONLY_STAGES.has(Object.keys(stage)[0]))) {
+      input = input.map(cloneDocument);
+    }
   }
 
   let results: Document[];
