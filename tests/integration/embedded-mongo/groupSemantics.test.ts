@@ -31,7 +31,7 @@ beforeAll(async () => {
     { _id: 1, tags: ['x', 'y'], n: 1 },
     { _id: 2, tags: ['x', 'y'], n: 2 },
     { _id: 3, tags: 'x', n: 4 },
-  ]);
+  ] as Document[]);
 });
 afterAll(() => t.close());
 
