@@ -69,6 +69,19 @@ export class CircuitBreakerGuard implements IRouteGuard {
     }));
   }
 
+  /**
+   * Forgets what the routes' answers said: every circuit closes. For when the configuration those answers were
+   * about changed (a new gateway token, new credentials): the next push must try the route, not wait out a
+   * cool-down earned by the old configuration.
+   */
+  reset(): void {
+    for (const [route, entry] of this.states) {
+      entry.lastHealth = undefined;
+      entry.lastAnswerAt = undefined;
+      this.update(route, entry, CLOSED_BREAKER);
+    }
+  }
+
   /** Called whenever a route's circuit changes status (metrics, logs). */
   onStatusChange(listener: (route: string, status: BreakerStatus) => void): () => void {
     this.listeners.add(listener);
