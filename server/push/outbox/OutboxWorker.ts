@@ -100,6 +100,11 @@ export class OutboxWorker {
     return this.running;
   }
 
+  /** The worker's batching and concurrency settings (the benchmark's like-for-like ceiling uses them). */
+  get limits(): { batchSize: number; maxInFlight: number; routeConcurrency: number; chunkSize: number } {
+    return { batchSize: this.batchSize, maxInFlight: this.maxInFlight, routeConcurrency: this.routeConcurrency, chunkSize: this.chunkSize };
+  }
+
   /** Deliveries currently being sent by this worker. */
   get deliveriesInFlight(): number {
     return this.inFlight;
