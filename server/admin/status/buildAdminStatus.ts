@@ -67,14 +67,15 @@ export async function buildAdminStatus(ctx: AdminContext): Promise<IAdminStatus>
 
   const configuration = diagnosePushConfiguration(settings, plugin.transportEnv, now);
   const simulated = simulators !== undefined && mode === 'direct';
-  const problems: IAdminProblem[] = [
+  const problems: IAdminProblem[] = uniqueByCode([
     ...configuration
       // The simulators' endpoints are overrides too, but "unset PUSH_APN_ENDPOINT" is the wrong advice for them.
       .filter((p) => !(simulated && (p.code === 'APN_ENDPOINT_OVERRIDDEN' || p.code === 'FCM_ENDPOINT_OVERRIDDEN')))
       .map((p): IAdminProblem => ({ ...p, source: 'configuration' })),
+    // What the providers answered comes before what the devices suggest: evidence over inference.
     ...diagnoseDeliveries({ attempts, routes, mode, workspaceId: settings.uniqueID }),
     ...diagnoseDeviceTopics(credentials, iosApps),
-  ];
+  ]);
   if (simulated) {
     problems.push({
       code: 'SIMULATORS_IN_USE',
@@ -112,6 +113,22 @@ export async function buildAdminStatus(ctx: AdminContext): Promise<IAdminStatus>
     workspaceId: settings.uniqueID,
     checkedAt: now,
   };
+}
+
+/**
+ * One problem per code and route; a problem not tied to a route (e.g. predicted from the devices) is left out when
+ * the same code was already reported for a route.
+ */
+function uniqueByCode(problems: IAdminProblem[]): IAdminProblem[] {
+  const codes = new Set<string>();
+  const keys = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.code} ${p.route ?? ''}`;
+    if (keys.has(key) || (p.route === undefined && codes.has(p.code))) return false;
+    keys.add(key);
+    codes.add(p.code);
+    return true;
+  });
 }
 
 /** The later of "15 minutes ago" and the last change of a delivery setting. */

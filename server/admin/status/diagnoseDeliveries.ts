@@ -28,6 +28,8 @@ export interface IAdminProblem extends IConfigurationProblem {
 
 const APNS_CREDENTIAL_REASONS = new Set(['InvalidProviderToken', 'MissingProviderToken', 'BadCertificate', 'BadCertificateEnvironment', 'Forbidden', 'BadEnvironmentKeyInToken', 'UnrelatedKeyIdInToken']);
 const APNS_TOPIC_REASONS = new Set(['DeviceTokenNotForTopic', 'TopicDisallowed', 'BadTopic', 'MissingTopic']);
+/** 429s about the whole route; the others (APNs TooManyRequests, FCM per-device rate) are about one device. */
+const ROUTE_WIDE_429 = new Set(['GATEWAY_QUOTA_EXCEEDED', 'TooManyProviderTokenUpdates', 'QUOTA_EXCEEDED', 'messaging/message-rate-exceeded']);
 
 /**
  * What the providers' recent answers say is wrong, in the words of the seed's FAQ ("Server notifications are
@@ -79,7 +81,8 @@ function isRouteFailure(attempt: IRecentAttempt): boolean {
   // A dead token is the device's problem, except when it says the app and the credentials do not match.
   if (attempt.outcome === 'invalid-token') return attempt.reason === 'DeviceTokenNotForTopic' || attempt.reason === 'SENDER_ID_MISMATCH';
   if (attempt.status === undefined) return attempt.outcome === 'retry';
-  return attempt.status === 401 || attempt.status === 403 || attempt.status === 429 || attempt.status >= 500 || APNS_TOPIC_REASONS.has(attempt.reason ?? '');
+  if (attempt.status === 429) return ROUTE_WIDE_429.has(attempt.reason ?? '');
+  return attempt.status === 401 || attempt.status === 403 || attempt.status >= 500 || APNS_TOPIC_REASONS.has(attempt.reason ?? '');
 }
 
 type Problem = Omit<IAdminProblem, 'source' | 'route'>;
