@@ -114,7 +114,13 @@
   // Sign in / out
 
   handleSubmit($('sign-in-form'), $('sign-in-result'), async () => {
-    const data = await api('POST', 'login', { user: $('username').value.trim(), password: $('password').value });
+    let data;
+    try {
+      data = await api('POST', 'login', { user: $('username').value.trim(), password: $('password').value });
+    } catch (error) {
+      if (error.status === 401) throw new ApiFailure(401, { error: 'Wrong username or password (or the account is deactivated).' });
+      throw error;
+    }
     saveSession({ userId: data.data.userId, authToken: data.data.authToken, username: data.data.me.username });
     $('password').value = '';
     await enterConsole();
