@@ -74,7 +74,7 @@ export function registerConfigurationRoutes(ctx: AdminContext, adminOnly: object
     },
     ['type'],
   );
-  app.post<{ Body: ICredentialUpload }>(
+  app.post<{ Body: CredentialsBody }>(
     `${API}/push.admin.credentials`,
     {
       ...adminOnly,
@@ -83,7 +83,7 @@ export function registerConfigurationRoutes(ctx: AdminContext, adminOnly: object
       },
     },
     async (request) => {
-      const upload = withDefaults(request.body);
+      const upload = toUpload(request.body);
       const checked = validateCredentialUpload(upload, ctx.clock());
       if (!checked.ok) throw badRequest(checked.errorType, `${checked.message} Nothing was changed.`);
       const saved = await applySettingWrites(host.settings, checked.writes);
@@ -106,16 +106,22 @@ export function registerConfigurationRoutes(ctx: AdminContext, adminOnly: object
   );
 }
 
+/** The request body as the schema lets it through: every text field optional. */
+interface CredentialsBody {
+  apns?: { type: 'token' | 'certificate'; p8?: string; keyId?: string; teamId?: string; cert?: string; key?: string; passphrase?: string; production?: boolean };
+  fcm?: { serviceAccount: string };
+}
+
 /** Absent text fields are empty ones: the validator then says which one is missing, in words. */
-function withDefaults(body: ICredentialUpload): ICredentialUpload {
+function toUpload(body: CredentialsBody): ICredentialUpload {
   const upload: ICredentialUpload = {};
-  if (body.apns) {
-    const apns = body.apns as unknown as Record<string, string | boolean | undefined>;
+  const { apns, fcm } = body;
+  if (apns) {
     upload.apns =
-      body.apns.type === 'token'
-        ? { type: 'token', p8: String(apns.p8 ?? ''), keyId: String(apns.keyId ?? ''), teamId: String(apns.teamId ?? ''), production: body.apns.production }
-        : { type: 'certificate', cert: String(apns.cert ?? ''), key: String(apns.key ?? ''), passphrase: String(apns.passphrase ?? ''), production: body.apns.production };
+      apns.type === 'token'
+        ? { type: 'token', p8: apns.p8 ?? '', keyId: apns.keyId ?? '', teamId: apns.teamId ?? '', production: apns.production }
+        : { type: 'certificate', cert: apns.cert ?? '', key: apns.key ?? '', passphrase: apns.passphrase ?? '', production: apns.production };
   }
-  if (body.fcm) upload.fcm = { serviceAccount: body.fcm.serviceAccount };
+  if (fcm) upload.fcm = { serviceAccount: fcm.serviceAccount };
   return upload;
 }

@@ -44,10 +44,17 @@ export function registerDeliveryRoutes(ctx: AdminContext, adminOnly: object, fee
 
   app.post<{ Body: { username?: string } }>(
     `${API}/push.admin.test`,
-    { ...adminOnly, schema: { body: object({ username: str(100) }) } },
+    {
+      ...adminOnly,
+      // `curl -X POST …/push.admin.test` with no body at all tests the caller's own devices.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: { body: object({ username: str(100) }) },
+    },
     async (request) => {
       const admin = currentUser(request);
-      const username = request.body?.username?.trim();
+      const username = request.body.username?.trim();
       const target = username ? await host.models.users.findOneByUsername(username) : admin;
       if (!target) throw notFound('error-invalid-user', `There is no user "${username}"`);
       const waitMs = testLimit.take(target._id, Date.now());

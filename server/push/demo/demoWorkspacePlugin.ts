@@ -61,11 +61,23 @@ export function demoWorkspacePlugin(options: IDemoWorkspaceOptions): IDemoWorksp
         }
         return;
       }
+      const taken = await host.models.users.findByUsernames(DEMO_PEOPLE.map((p) => p.username));
+      if (taken.length > 0) {
+        log.info({ taken: taken.map((u) => u.username) }, 'no demo workspace: its usernames are taken');
+        return;
+      }
       const generated = options.env.DEMO_PASSWORD ? undefined : randomId(12);
       const password = options.env.DEMO_PASSWORD || generated!;
       const clock = options.clock ?? (() => new Date());
       const { accounts, rooms } = host.services;
-      const workspace = await seedDemoWorkspace({ accounts, rooms, users: host.models.users, tokens: module.tokens, clock }, password);
+      let workspace: IDemoWorkspace;
+      try {
+        workspace = await seedDemoWorkspace({ accounts, rooms, users: host.models.users, tokens: module.tokens, clock }, password);
+      } catch (err) {
+        // A convenience must not keep the server from starting.
+        log.error({ err }, 'the demo workspace could not be created; starting without it');
+        return;
+      }
       state.workspace = workspace;
       log.info(
         { users: workspace.users.map((u) => u.username), channel: `#${workspace.channel.name}`, simulators: endpoints },

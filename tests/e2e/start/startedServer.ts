@@ -27,7 +27,7 @@ export interface StartedServer {
  * Starts the server as `npm start` would (same plugins, same order), capturing standard output and keeping hold of
  * the plugins it registered, so tests can look at the simulators the way a newcomer looks at the printed URLs.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<StartedServer> {
+export async function startServer(env: Record<string, string> = {}, adminUsername = 'admin'): Promise<StartedServer> {
   const out: string[] = [];
   const registered: IHostPlugin[] = [];
   const server = await start({
@@ -43,7 +43,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Sta
   const api = new ApiClient(server.url);
   let admin: Credentials;
   try {
-    admin = await api.login('admin', ADMIN_PASSWORD);
+    admin = await api.login(adminUsername, ADMIN_PASSWORD);
   } catch (error) {
     await server.stop();
     throw error;

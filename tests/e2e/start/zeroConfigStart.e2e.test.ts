@@ -110,6 +110,17 @@ describe('the demo workspace stays out of the way', () => {
     }
   });
 
+  it('is not created when its names are taken (an admin called alice), and the server starts anyway', async () => {
+    const env = await startServer({ ADMIN_USERNAME: 'alice' }, 'alice');
+    try {
+      expect(env.demo?.workspace).toBeUndefined();
+      expect(await env.server.host.models.users.col.countDocuments()).toBe(1);
+      expect((await env.api.get('/healthz')).status).toBe(200);
+    } finally {
+      await env.stop();
+    }
+  });
+
   it('is not created without simulators, nor later on a database that has people', async () => {
     const database = await openTestDatabase();
     try {
