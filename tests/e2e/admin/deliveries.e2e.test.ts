@@ -149,3 +149,16 @@ describe('without simulators', () => {
     }
   });
 });
+
+describe('shutting down', () => {
+  it('ends open delivery streams instead of waiting for them', async () => {
+    const server = await startServer({ DEMO_WORKSPACE: '0' });
+    const response = await fetch(`${server.url}/api/v1/push.admin.deliveries.stream`, {
+      headers: { 'x-user-id': server.admin.userId, 'x-auth-token': server.admin.authToken },
+    });
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain(': connected');
+    await server.stop(); // would hang until the client left if the stream kept the HTTP server open
+    expect((await reader.read()).done).toBe(true);
+  });
+});
