@@ -8,7 +8,6 @@ import { DeliveryFeed } from './deliveries/DeliveryFeed';
 import { UserDirectory } from './deliveries/UserDirectory';
 import { listeningUrl } from './listeningUrl';
 import { registerAdminPage } from './page/registerAdminPage';
-import { DELIVERY_SETTINGS } from './status/buildAdminStatus';
 
 export interface IAdminPluginOptions {
   /** The push plugin, registered before this one (its module, simulators and endpoint overrides). */
@@ -44,9 +43,6 @@ export function createAdminPlugin(options: IAdminPluginOptions): IHostPlugin {
       registerConfigurationRoutes(ctx, adminOnly);
       registerDeliveryRoutes(ctx, adminOnly, feed);
       registerSimulatorRoutes(ctx, adminOnly);
-      // A circuit opened by answers about the old configuration (a refused gateway token, revoked credentials)
-      // must not hold back the first pushes with the new one.
-      const unwatch = host.settings.watch([...DELIVERY_SETTINGS], () => push.guard.reset());
       // Open streams would keep the HTTP server from closing: end them first.
       host.http.addHook('preClose', async () => feed.close());
       host.http.addHook('onListen', async () => {
@@ -54,7 +50,6 @@ export function createAdminPlugin(options: IAdminPluginOptions): IHostPlugin {
       });
       return {
         close: async () => {
-          unwatch();
           feed.close();
         },
       };

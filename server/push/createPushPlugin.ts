@@ -4,6 +4,7 @@ import type { INotificationFilter } from '../../definitions/INotificationDecisio
 import type { IPushTransport } from '../../definitions/IPushTransport';
 import type { IPushTransportEnv } from '../../definitions/IPushTransportFactory';
 import { diagnosePushConfiguration } from '../../lib/delivery/diagnosePushConfiguration';
+import { DELIVERY_SETTING_IDS } from '../../lib/delivery/deliverySettingIds';
 import { describeCredentials } from '../../lib/delivery/describeCredentials';
 import { defaultFilters } from '../../lib/filters/defaultFilters';
 import { orderFilters } from '../../lib/filters/evaluateFilters';
@@ -72,15 +73,20 @@ export function createPushPlugin(options: IPushPluginOptions): IHostPlugin & { r
   const plugin: IHostPlugin & { module?: IPushModule } = {
     name: 'push',
     async register(host: IHost) {
-      const module = await buildModule(host, options);
+      const { module, dispose } = await buildModule(host, options);
       plugin.module = module;
-      return { close: () => closeModule(host, module, options) };
+      return {
+        close: async () => {
+          dispose();
+          await closeModule(host, module, options);
+        },
+      };
     },
   };
   return plugin;
 }
 
-async function buildModule(host: IHost, options: IPushPluginOptions): Promise<IPushModule> {
+async function buildModule(host: IHost, options: IPushPluginOptions): Promise<{ module: IPushModule; dispose: () => void }> {
   const clock = options.clock ?? (() => new Date());
   const settings = () => host.settings.pushSettings();
   const outbox = new OutboxModel(host.db);
@@ -125,6 +131,9 @@ async function buildModule(host: IHost, options: IPushPluginOptions): Promise<IP
     ...options.worker,
   });
   guard.onStatusChange((route, status) => log.warn({ route, status }, `delivery route circuit is now ${status}`));
+  // A circuit opened by answers about the old configuration (a refused gateway token, revoked credentials) must not
+  // hold back the first pushes with the new one.
+  const unwatchDelivery = host.settings.watch([...DELIVERY_SETTING_IDS], () => guard.reset());
 
   const service = new NotificationService({
     source, outbox, decisions, callbacks: host.callbacks, settings, filters, wake: () => worker.wake(), clock,
@@ -168,7 +177,7 @@ async function buildModule(host: IHost, options: IPushPluginOptions): Promise<IP
 
   if (options.deliver !== false) worker.start();
   if (options.cron !== false) cron.start();
-  return module;
+  return { module, dispose: unwatchDelivery };
 }
 
 function registerHooks(host: IHost, module: IPushModule, clock: () => Date): void {

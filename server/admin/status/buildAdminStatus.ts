@@ -1,3 +1,4 @@
+import { DELIVERY_SETTING_IDS } from '../../../lib/delivery/deliverySettingIds';
 import type { IOutboxEntry } from '../../../definitions/IOutboxEntry';
 import { describeCredentials, type ICredentialsDescription } from '../../../lib/delivery/describeCredentials';
 import { diagnosePushConfiguration } from '../../../lib/delivery/diagnosePushConfiguration';
@@ -8,11 +9,7 @@ import { describeRoute, diagnoseDeliveries, type IAdminProblem, type IRecentAtte
 import { diagnoseDeviceTopics } from './diagnoseDeviceTopics';
 
 /** Settings whose change starts a new chapter: answers received before it say nothing about the new configuration. */
-export const DELIVERY_SETTINGS = [
-  'Push_enable_gateway', 'Push_gateway', 'Push_gateway_token', 'Push_production', 'Push_apn_auth_type', 'Push_apn_p8_key',
-  'Push_apn_key_id', 'Push_apn_team_id', 'Push_apn_cert', 'Push_apn_key', 'Push_apn_passphrase', 'Push_apn_dev_cert',
-  'Push_apn_dev_key', 'Push_apn_dev_passphrase', 'Push_google_api_credentials',
-] as const;
+
 
 /** How far back provider answers are read for the problems list. */
 export const RECENT_WINDOW_MS = 15 * 60_000;
@@ -134,7 +131,7 @@ function uniqueByCode(problems: IAdminProblem[]): IAdminProblem[] {
 /** The later of "15 minutes ago" and the last change of a delivery setting. */
 async function chapterStart(ctx: AdminContext, now: Date): Promise<Date> {
   const docs = await ctx.host.models.settings.col
-    .find({ _id: { $in: [...DELIVERY_SETTINGS] } }, { projection: { _updatedAt: 1 } })
+    .find({ _id: { $in: [...DELIVERY_SETTING_IDS] } }, { projection: { _updatedAt: 1 } })
     .toArray();
   let start = now.getTime() - RECENT_WINDOW_MS;
   for (const doc of docs) {
