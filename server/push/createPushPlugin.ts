@@ -5,6 +5,7 @@ import type { IPushTransport } from '../../definitions/IPushTransport';
 import type { IPushTransportEnv } from '../../definitions/IPushTransportFactory';
 import { diagnosePushConfiguration } from '../../lib/delivery/diagnosePushConfiguration';
 import { DELIVERY_SETTING_IDS } from '../../lib/delivery/deliverySettingIds';
+import { explainSimulatorOverrides } from '../../lib/delivery/explainSimulatorOverrides';
 import { describeCredentials } from '../../lib/delivery/describeCredentials';
 import { defaultFilters } from '../../lib/filters/defaultFilters';
 import { orderFilters } from '../../lib/filters/evaluateFilters';
@@ -37,6 +38,8 @@ export interface IPushPluginOptions {
   deliver?: boolean;
   /** Scheduled jobs (purge, token pruning, statistics). @defaultValue true */
   cron?: boolean;
+  /** Self-configured pushes go to the local simulators (changes the advice given about endpoint overrides). */
+  simulated?: () => boolean;
   /** Extra facts for `push.info` and the admin page (e.g. that the simulators are in use). */
   info?: () => Record<string, unknown>;
   clock?: () => Date;
@@ -140,7 +143,9 @@ async function buildModule(host: IHost, options: IPushPluginOptions): Promise<{ 
     observer: { onFanOut: (result, ms) => metrics.recordFanOut(result, ms) },
   });
   const explainer = new PushExplainer({ source, outbox, decisions, settings, filters, clock });
-  const tester = new PushTester({ outbox, tokens, settings, env: options.env, wake: () => worker.wake(), clock });
+  const problems = () =>
+    explainSimulatorOverrides(diagnosePushConfiguration(settings(), options.env, clock()), (options.simulated?.() ?? false) && !settings().Push_enable_gateway);
+  const tester = new PushTester({ outbox, tokens, settings, problems, wake: () => worker.wake(), clock });
 
   const cron = new PushCron(
     [
@@ -160,15 +165,15 @@ async function buildModule(host: IHost, options: IPushPluginOptions): Promise<{ 
   });
   host.health.register('push', async () => {
     const now = clock();
-    const problems = diagnosePushConfiguration(settings(), options.env, now);
+    const current = problems();
     const routes = guard.routes();
     const stats = await outbox.stats(now);
-    const ok = !problems.some((p) => p.severity === 'error') && !routes.some((r) => r.status === 'open');
+    const ok = !current.some((p) => p.severity === 'error') && !routes.some((r) => r.status === 'open');
     return {
       ok,
-      detail: ok ? 'push delivery is configured and its routes answer' : describeTrouble(problems, routes),
+      detail: ok ? 'push delivery is configured and its routes answer' : describeTrouble(current, routes),
       mode: settings().Push_enable_gateway ? 'gateway' : 'direct',
-      problems,
+      problems: current,
       routes,
       outbox: { pending: stats.pending, oldestPendingAgeSeconds: Math.round(stats.oldestPendingAgeMs / 1000) },
       delivering: worker.isRunning,

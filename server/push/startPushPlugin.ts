@@ -72,6 +72,7 @@ export function startPushPlugin(options: IStartPushOptions): IStartedPushPlugin 
         transports: selector,
         worker: options.worker,
         cron: options.cron,
+        simulated: () => state.simulators !== undefined,
         info: () => ({
           simulators: state.simulators
             ? { apns: state.simulators.apns.endpoint, fcm: state.simulators.fcm.endpoint, note: 'pushes go to the local APNs/FCM simulators, not to Apple or Google' }

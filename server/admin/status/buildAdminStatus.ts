@@ -1,4 +1,5 @@
 import { DELIVERY_SETTING_IDS } from '../../../lib/delivery/deliverySettingIds';
+import { explainSimulatorOverrides } from '../../../lib/delivery/explainSimulatorOverrides';
 import type { IOutboxEntry } from '../../../definitions/IOutboxEntry';
 import { describeCredentials, type ICredentialsDescription } from '../../../lib/delivery/describeCredentials';
 import { diagnosePushConfiguration } from '../../../lib/delivery/diagnosePushConfiguration';
@@ -65,23 +66,11 @@ export async function buildAdminStatus(ctx: AdminContext): Promise<IAdminStatus>
   const configuration = diagnosePushConfiguration(settings, plugin.transportEnv, now);
   const simulated = simulators !== undefined && mode === 'direct';
   const problems: IAdminProblem[] = uniqueByCode([
-    ...configuration
-      // The simulators' endpoints are overrides too, but "unset PUSH_APN_ENDPOINT" is the wrong advice for them.
-      .filter((p) => !(simulated && (p.code === 'APN_ENDPOINT_OVERRIDDEN' || p.code === 'FCM_ENDPOINT_OVERRIDDEN')))
-      .map((p): IAdminProblem => ({ ...p, source: 'configuration' })),
+    ...explainSimulatorOverrides(configuration, simulated).map((p): IAdminProblem => ({ ...p, source: 'configuration' })),
     // What the providers answered comes before what the devices suggest: evidence over inference.
     ...diagnoseDeliveries({ attempts, routes, mode, workspaceId: settings.uniqueID }),
     ...diagnoseDeviceTopics(credentials, iosApps),
   ]);
-  if (simulated) {
-    problems.push({
-      code: 'SIMULATORS_IN_USE',
-      severity: 'warning',
-      message: 'Pushes go to the local APNs and FCM simulators started by this server, not to Apple or Google: no real phone receives them.',
-      action: 'To reach real phones, upload your own APNs and FCM credentials (or choose the push gateway) and restart: the simulators start only while no credentials of your own are configured (PUSH_SIMULATOR=0 turns them off).',
-      source: 'configuration',
-    });
-  }
   problems.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
 
   const byOutcome: Record<string, number> = {};

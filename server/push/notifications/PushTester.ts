@@ -1,8 +1,7 @@
 import type { IOutboxEntry, OutboxState } from '../../../definitions/IOutboxEntry';
 import type { IPushSettings } from '../../../definitions/IPushSettings';
-import type { IPushTransportEnv } from '../../../definitions/IPushTransportFactory';
 import type { IUser } from '../../../definitions/IUser';
-import { diagnosePushConfiguration, type IConfigurationProblem } from '../../../lib/delivery/diagnosePushConfiguration';
+import type { IConfigurationProblem } from '../../../lib/delivery/diagnosePushConfiguration';
 import { apnsIdFor } from '../../../lib/delivery/deliveryIds';
 import { PushError } from '../../../lib/errors';
 import { maskToken } from '../../../lib/notifications/maskToken';
@@ -36,7 +35,8 @@ export interface IPushTesterOptions {
   outbox: OutboxModel;
   tokens: PushTokenService;
   settings: () => IPushSettings;
-  env: IPushTransportEnv;
+  /** What is wrong with the configuration now (shown with the results). */
+  problems: () => IConfigurationProblem[];
   wake: () => void;
   clock?: () => Date;
   /** How long to wait for the providers' answers. @defaultValue 10000 */
@@ -105,7 +105,7 @@ export class PushTester {
     return {
       tokensCount: devices.length,
       results: settled.map(describe),
-      problems: diagnosePushConfiguration(settings, this.options.env, now),
+      problems: this.options.problems(),
     };
   }
 

@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Collection, Db, IndexDescription } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Db, IndexDescription, UpdateFilter } from 'mongodb';
 import type { IOutboxAttempt, IOutboxEntry, OutboxState } from '../../../definitions/IOutboxEntry';
 
 /** States in which an entry still has work to do. `sending` is included: its lease may have run out. */
@@ -103,29 +103,26 @@ export class OutboxModel {
     return this.collection.find({ _id: { $in: ids }, lockedBy: claimId, state: 'sending' }).toArray();
   }
 
-  /** Records outcomes in one round trip. Settlements whose claim was taken over by another worker are ignored. */
+  /**
+   * Records outcomes in one round trip. Settlements whose claim was taken over by another worker are ignored.
+   * Settlements with the same update (a chunk delivered at once: same state, time and attempt record) become one
+   * `updateMany` over their ids, each still conditional on the claim; the others stay one `updateOne` each.
+   */
   async settle(settlements: IOutboxSettlement[]): Promise<number> {
     if (settlements.length === 0) return 0;
-    const operations: AnyBulkWriteOperation<IOutboxEntry>[] = settlements.map((s) => {
-      const set: Partial<IOutboxEntry> = { state: s.state, _updatedAt: s.now };
-      if (s.nextAttemptAt) set.nextAttemptAt = s.nextAttemptAt;
-      if (s.deliveredAt) set.deliveredAt = s.deliveredAt;
-      if (s.attempt.outcome !== 'delivered') {
-        const { status, reason, detail, at } = s.attempt;
-        set.lastError = { at, ...(status !== undefined && { status }), ...(reason !== undefined && { reason }), ...(detail !== undefined && { detail }) };
-      }
-      return {
-        updateOne: {
-          filter: { _id: s.id, lockedBy: s.claimId, state: 'sending' },
-          update: {
-            $set: set,
-            $unset: { lockedBy: '', lockedUntil: '' },
-            $push: { history: { $each: [s.attempt], $slice: -HISTORY_LIMIT } },
-            ...(s.refundAttempt ? { $inc: { attempts: -1 } } : {}),
-          },
-        },
-      };
-    });
+    const groups = new Map<string, { claimId: string; ids: string[]; update: UpdateFilter<IOutboxEntry> }>();
+    for (const s of settlements) {
+      const update = settlementUpdate(s);
+      const key = `${s.claimId}\u0000${JSON.stringify(update)}`;
+      const group = groups.get(key);
+      if (group) group.ids.push(s.id);
+      else groups.set(key, { claimId: s.claimId, ids: [s.id], update });
+    }
+    const operations: AnyBulkWriteOperation<IOutboxEntry>[] = [...groups.values()].map(({ claimId, ids, update }) =>
+      ids.length === 1
+        ? { updateOne: { filter: { _id: ids[0], lockedBy: claimId, state: 'sending' }, update } }
+        : { updateMany: { filter: { _id: { $in: ids }, lockedBy: claimId, state: 'sending' }, update } },
+    );
     const result = await this.collection.bulkWrite(operations, { ordered: false });
     return result.modifiedCount;
   }
@@ -208,4 +205,21 @@ function duplicateOnlyWriteErrors(error: unknown): number | null {
   if ((error as { code?: number }).code !== 11000 && list.length === 0) return null;
   if (list.length === 0) return 1;
   return list.every((e: { code?: number }) => e.code === 11000) ? list.length : null;
+}
+
+/** The conditional update recording one settlement (its claim is checked by the filter). */
+function settlementUpdate(s: IOutboxSettlement): UpdateFilter<IOutboxEntry> {
+  const set: Partial<IOutboxEntry> = { state: s.state, _updatedAt: s.now };
+  if (s.nextAttemptAt) set.nextAttemptAt = s.nextAttemptAt;
+  if (s.deliveredAt) set.deliveredAt = s.deliveredAt;
+  if (s.attempt.outcome !== 'delivered') {
+    const { status, reason, detail, at } = s.attempt;
+    set.lastError = { at, ...(status !== undefined && { status }), ...(reason !== undefined && { reason }), ...(detail !== undefined && { detail }) };
+  }
+  return {
+    $set: set,
+    $unset: { lockedBy: '', lockedUntil: '' },
+    $push: { history: { $each: [s.attempt], $slice: -HISTORY_LIMIT } },
+    ...(s.refundAttempt ? { $inc: { attempts: -1 } } : {}),
+  };
 }
