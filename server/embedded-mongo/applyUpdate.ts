@@ -6,7 +6,7 @@ import { cloneDocument } from './storage/cloneDocument';
 import { keyOf } from './storage/keyOf';
 import { getPath, isPlainObject, setPath } from './storage/paths';
 import { sameDocument } from './storage/sameDocument';
-import { applySimpleUpdate, isSimpleModifier } from './simpleUpdate';
+import { applySimpleUpdate, compileSimpleUpdate, isSimpleModifier, type CompiledUpdate } from './simpleUpdate';
 
 /** Update operators MongoDB accepts (mingo implements all but $setOnInsert, which we apply ourselves). */
 const OPERATORS = new Set([
@@ -132,6 +132,10 @@ function applyOperators(target: Document, update: Document, arrayFilters: Docume
     const changed = applySimpleUpdate(target, modifier);
     if (changed !== undefined) return changed;
   }
+  return applyWithMingo(target, modifier, arrayFilters, query, isInsert);
+}
+
+function applyWithMingo(target: Document, modifier: Document, arrayFilters: Document[] | undefined, query: Document, isInsert: boolean): boolean {
   try {
     const changed = mingoUpdate(target, modifier, arrayFilters, isInsert || !usesPositional(modifier) ? undefined : query, { cloneMode: 'deep', queryOptions: mingoOptions() });
     return changed.length > 0;
@@ -173,9 +177,28 @@ export function applyUpdate(current: Document, update: UpdateSpec, options: { ar
     const next = { _id: current._id, ...cloneDocument(rest) };
     return { doc: next, modified: !sameDocument(current, next) };
   }
+  const modifier = effectiveModifier(update, false);
+  if (Object.keys(modifier).length === 0) return { doc: current, modified: false };
+  const simple = !options.arrayFilters?.length && isSimpleModifier(modifier) ? compileSimpleUpdate(modifier) : undefined;
+  return applyModifier(current, modifier, simple, options);
+}
+
+/** One document: the prepared simple update when it applies (copy-on-write), else a deep clone through mingo. */
+function applyModifier(
+  current: Document,
+  modifier: Document,
+  simple: CompiledUpdate | undefined,
+  options: { arrayFilters?: Document[]; query: Document },
+): UpdateOutcome {
+  const outcome = simple?.(current);
+  if (outcome) {
+    if (!outcome.modified) return { doc: current, modified: false };
+    assertSameId(current, outcome.doc);
+    return outcome;
+  }
+  checkArithmetic(current, modifier);
   const next = cloneDocument(current);
-  const modified = applyOperators(next, update, options.arrayFilters, options.query, false);
-  if (!modified) return { doc: current, modified: false };
+  if (!applyWithMingo(next, modifier, options.arrayFilters, options.query, false)) return { doc: current, modified: false };
   assertSameId(current, next);
   return { doc: next, modified: true };
 }
@@ -188,7 +211,11 @@ export function applyUpdateToMany(currents: Document[], update: UpdateSpec, opti
   if (currents.length <= 1 || !isOperatorUpdateSpec(update)) return currents.map((doc) => applyUpdate(doc, update, options));
   const modifier = effectiveModifier(update, false);
   if (Object.keys(modifier).length === 0) return currents.map((doc) => ({ doc, modified: false }));
-  if (!options.arrayFilters?.length && isSimpleModifier(modifier)) return currents.map((doc) => applyUpdate(doc, update, options));
+  if (!options.arrayFilters?.length && isSimpleModifier(modifier)) {
+    // Prepared once for the whole batch (an outbox claim or settlement updates hundreds of documents alike).
+    const simple = compileSimpleUpdate(modifier);
+    return currents.map((doc) => applyModifier(doc, modifier, simple, options));
+  }
   const clones = currents.map(cloneDocument);
   for (const clone of clones) checkArithmetic(clone, modifier);
   try {

@@ -5,7 +5,16 @@ import { cloneDocument } from './storage/cloneDocument';
 import { isPlainObject } from './storage/paths';
 import { sameDocument } from './storage/sameDocument';
 
-const SIMPLE_OPERATORS = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$currentDate']);
+const SIMPLE_OPERATORS = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$currentDate', '$push']);
+
+/** `$push` operand: one value, or `{$each: [...], $slice?: n}` (other modifiers such as `$sort`/`$position`: mingo). */
+function pushSpec(operand: unknown): { each: unknown[]; slice?: number } | undefined {
+  if (!isPlainObject(operand) || !Object.keys(operand).some((k) => k.startsWith('$'))) return { each: [operand] };
+  const keys = Object.keys(operand);
+  if (!Array.isArray(operand.$each) || keys.some((k) => k !== '$each' && k !== '$slice')) return undefined;
+  if ('$slice' in operand && !(typeof operand.$slice === 'number' && Number.isInteger(operand.$slice))) return undefined;
+  return { each: operand.$each, slice: operand.$slice as number | undefined };
+}
 
 interface Step {
   op: string;
@@ -22,6 +31,7 @@ export function isSimpleModifier(modifier: Document): boolean {
       if (path === '' || path.split('.').some((p) => p === '' || p.startsWith('$') || /^\d+$/.test(p))) return false;
       if ((op === '$inc' || op === '$mul') && typeof operand !== 'number') return false;
       if (op === '$currentDate' && operand !== true && !(isPlainObject(operand) && operand.$type === 'date')) return false;
+      if (op === '$push' && !pushSpec(operand)) return false;
     }
   }
   return true;
@@ -39,51 +49,74 @@ function checkConflicts(steps: Step[]): void {
   }
 }
 
-/** The object holding the last path segment, creating missing levels when `create`; undefined if blocked. */
-function parentOf(target: Document, parts: string[], create: boolean): Record<string, unknown> | undefined | null {
+/**
+ * The object holding the last path segment, creating missing levels when `create`; null when there is nothing to
+ * do (a missing level and no `create`); undefined if an array or scalar blocks the way. With `fresh` (copy-on-write),
+ * every existing level on the way is replaced by a shallow copy first (once: copies are remembered in `fresh`), so
+ * the document the update started from is never modified and untouched subtrees stay shared.
+ */
+function parentOf(target: Document, parts: string[], create: boolean, fresh?: Set<object>): Record<string, unknown> | undefined | null {
   let current: Record<string, unknown> = target;
   for (let i = 0; i < parts.length - 1; i++) {
-    const next = current[parts[i]];
+    let next = current[parts[i]];
     if (next === undefined) {
       if (!create) return null; // nothing to do (e.g. $unset of a missing path)
-      current[parts[i]] = {};
-      current = current[parts[i]] as Record<string, unknown>;
+      const created = {};
+      fresh?.add(created);
+      current[parts[i]] = next = created;
     } else if (isPlainObject(next)) {
-      current = next;
+      if (fresh && !fresh.has(next)) {
+        const copy = { ...next };
+        fresh.add(copy);
+        current[parts[i]] = next = copy;
+      }
     } else {
       return undefined; // an array or a scalar on the way: positional/array semantics, leave it to mingo
     }
+    current = next as Record<string, unknown>;
   }
   return current;
 }
 
-/**
- * Applies `$set/$unset/$inc/$mul/$min/$max/$currentDate` on plain dotted paths in place, in field-name order as
- * MongoDB ≥ 5.0 does (new fields are appended in that order). Returns whether the document changed, or
- * undefined (with `target` untouched) when the update needs array/positional semantics, which mingo handles.
- * Cheap compared with mingo's updater, which rebuilds its operator tables on every call.
- */
-export function applySimpleUpdate(target: Document, modifier: Document): boolean | undefined {
+/** The steps of a simple modifier: conflicts checked, in field-name order (the order MongoDB ≥ 5.0 applies them). */
+function prepareSteps(modifier: Document): Step[] {
   const steps: Step[] = [];
   for (const [op, fields] of Object.entries(modifier)) {
     for (const [path, operand] of Object.entries(fields as Document)) steps.push({ op, path, parts: path.split('.'), operand });
   }
   checkConflicts(steps);
-  // Feasibility first, so that falling back to mingo never sees a half-updated document.
+  return steps.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * Whether every step can run here without array/positional semantics (checked before anything changes, so
+ * falling back to mingo never sees a half-updated document). Throws MongoDB's error for `$push` onto a non-array.
+ */
+function feasible(target: Document, steps: Step[]): boolean {
   for (const step of steps) {
     let current: unknown = target;
     for (let i = 0; i < step.parts.length - 1 && current !== undefined; i++) {
-      if (!isPlainObject(current)) return undefined;
+      if (!isPlainObject(current)) return false;
       current = current[step.parts[i]];
     }
-    if (current !== undefined && !isPlainObject(current)) return undefined;
+    if (current !== undefined && !isPlainObject(current)) return false;
     const leaf = isPlainObject(current) ? current[step.parts[step.parts.length - 1]] : undefined;
-    if ((step.op === '$inc' || step.op === '$mul') && leaf !== undefined && typeof leaf !== 'number') return undefined;
+    if ((step.op === '$inc' || step.op === '$mul') && leaf !== undefined && typeof leaf !== 'number') return false;
+    if (step.op === '$push' && leaf !== undefined && !Array.isArray(leaf)) {
+      // MongoDB's answer (mingo would quietly do something else).
+      const id = JSON.stringify(target._id);
+      const type = leaf === null ? 'null' : isPlainObject(leaf) ? 'object' : typeof leaf;
+      throw new MongoCommandError(ErrorCode.BadValue, `The field '${step.parts[step.parts.length - 1]}' must be an array but is of type ${type} in document {_id: ${id}}`);
+    }
   }
-  steps.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return true;
+}
+
+/** Runs feasible steps on `target` (copy-on-write below it when `fresh` is given); returns whether anything changed. */
+function applySteps(target: Document, steps: Step[], fresh?: Set<object>): boolean {
   let modified = false;
   for (const { op, parts, operand } of steps) {
-    const parent = parentOf(target, parts, op !== '$unset');
+    const parent = parentOf(target, parts, op !== '$unset', fresh);
     if (parent === null) continue;
     if (parent === undefined) throw new Error('simple update: path became unreachable'); // feasibility was checked
     const field = parts[parts.length - 1];
@@ -115,6 +148,13 @@ export function applySimpleUpdate(target: Document, modifier: Document): boolean
       case '$currentDate':
         next = new Date();
         break;
+      case '$push': {
+        const spec = pushSpec(operand)!;
+        let items = Array.isArray(old) ? [...old, ...spec.each.map(cloneDocument)] : spec.each.map(cloneDocument);
+        if (spec.slice !== undefined) items = spec.slice >= 0 ? items.slice(0, spec.slice) : items.slice(spec.slice);
+        next = items;
+        break;
+      }
     }
     if (!has || !sameDocument(old, next)) {
       parent[field] = next;
@@ -122,4 +162,42 @@ export function applySimpleUpdate(target: Document, modifier: Document): boolean
     }
   }
   return modified;
+}
+
+/**
+ * Applies `$set/$unset/$inc/$mul/$min/$max/$currentDate` and `$push` (a value, or `$each` with `$slice`) on plain
+ * dotted paths to `target` in place. Returns whether the document changed, or undefined (with `target` untouched)
+ * when the update needs array/positional semantics, which mingo handles. Used for upserts (a fresh document).
+ */
+export function applySimpleUpdate(target: Document, modifier: Document): boolean | undefined {
+  const steps = prepareSteps(modifier);
+  if (!feasible(target, steps)) return undefined;
+  return applySteps(target, steps);
+}
+
+/** A simple modifier prepared once and applied to many stored documents (see compileSimpleUpdate). */
+export type CompiledUpdate = (current: Document) => { doc: Document; modified: boolean } | undefined;
+
+/**
+ * The same operators, prepared once (validation, conflict check, order) and applied copy-on-write to stored
+ * documents: the new version is a new object sharing every untouched subtree with `current`, which is never
+ * modified (readers and cursors may hold it). Top-level `$unset`s are left out while copying rather than deleted
+ * afterwards, so stored documents keep V8's fast property layout. Cheap compared with mingo's updater, which
+ * rebuilds its operator tables on every call. Returns undefined for a document needing mingo's semantics.
+ */
+export function compileSimpleUpdate(modifier: Document): CompiledUpdate {
+  const steps = prepareSteps(modifier);
+  const rootUnsets = new Set(steps.filter((s) => s.op === '$unset' && s.parts.length === 1).map((s) => s.path));
+  const rest = steps.filter((s) => !(s.op === '$unset' && s.parts.length === 1));
+  return (current) => {
+    if (!feasible(current, steps)) return undefined;
+    const next: Document = {};
+    let modified = false;
+    for (const key of Object.keys(current)) {
+      if (rootUnsets.has(key)) modified = true;
+      else next[key] = current[key];
+    }
+    if (applySteps(next, rest, new Set<object>([next]))) modified = true;
+    return { doc: next, modified };
+  };
 }

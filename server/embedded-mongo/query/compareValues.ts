@@ -45,6 +45,13 @@ const cmp = (a: number | string, b: number | string): number => (a < b ? -1 : a 
 
 export function compareValues(a: unknown, b: unknown): number {
   if (a === b) return 0;
+  // Fast paths for the pairs indexes compare most (ids, states, dates); same answers as the general code below.
+  const ta = typeof a;
+  if (ta === typeof b) {
+    if (ta === 'string') return (a as string) < (b as string) ? -1 : 1;
+    if (ta === 'number' && !Number.isNaN(a) && !Number.isNaN(b)) return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+  }
+  if (a instanceof Date && b instanceof Date) return cmp(a.getTime(), b.getTime());
   const ra = rank(a);
   const rb = rank(b);
   if (ra !== rb) return ra < rb ? -1 : 1;

@@ -116,6 +116,14 @@ export class Index {
    * (or reversed).
    */
   idsWithPrefix(prefix: unknown[], reverse: boolean): Iterable<string> {
+    const entries = this.entriesWithPrefix(prefix, reverse);
+    return (function* () {
+      for (const entry of entries) yield entry.id;
+    })();
+  }
+
+  /** Like idsWithPrefix, with each entry's indexed values (for merging several prefixes in key order). */
+  entriesWithPrefix(prefix: unknown[], reverse: boolean): Iterable<{ values: unknown[]; id: string }> {
     const comparePrefix = (entry: OrderedEntry): number => {
       for (let i = 0; i < prefix.length; i++) {
         const c = compareValues(entry.values[i], prefix[i] === undefined ? null : prefix[i]);
@@ -126,7 +134,7 @@ export class Index {
     const list = this.ordered;
     return (function* () {
       if (!list) return;
-      for (const entry of list.range((e) => comparePrefix(e) < 0, (e) => comparePrefix(e) > 0, reverse)) yield entry.id;
+      yield* list.range((e) => comparePrefix(e) < 0, (e) => comparePrefix(e) > 0, reverse);
     })();
   }
 
@@ -202,6 +210,28 @@ export class Index {
       const values = this.orderedValues(doc);
       if (values) this.ordered.delete({ values, id });
     }
+  }
+
+  /**
+   * Whether two versions of a document hold the very same values on every indexed path (same references or equal
+   * primitives, no arrays on the way): replacing one by the other then changes nothing in this index. Updates
+   * copy-on-write, so fields an update did not touch are the same objects. Conservative: false whenever unsure
+   * (a partial filter may read other fields).
+   */
+  sameKeys(a: Document, b: Document): boolean {
+    if (this.partial) return false;
+    for (const path of this.paths) {
+      let x: unknown = a;
+      let y: unknown = b;
+      for (const part of path) {
+        if (Array.isArray(x) || Array.isArray(y)) return false;
+        x = isPlainObject(x) ? x[part] : undefined;
+        y = isPlainObject(y) ? y[part] : undefined;
+        if (x === y) break; // the same subtree (or both missing): equal below too
+      }
+      if (x !== y || Array.isArray(x)) return false;
+    }
+    return true;
   }
 
   /** Number of documents under the given leading-field keys (the planner's cost estimate). */
