@@ -2,7 +2,8 @@ import type { Document } from 'bson';
 import { Query } from 'mingo';
 import { ErrorCode, MongoCommandError, fromUnknownError } from '../errors';
 import type { Collection } from '../storage/Collection';
-import { isPlainObject } from '../storage/paths';
+import { getPath, isPlainObject } from '../storage/paths';
+import { compareValues } from './compareValues';
 import type { ScanStats } from '../storage/ScanStats';
 import { equalityConditions } from './equalities';
 import { mingoOptions } from './mingoOptions';
@@ -97,7 +98,9 @@ export function selectDocuments(
       const ordered = narrow && narrow.cost <= SMALL_CANDIDATE_SET ? undefined : collection.sortedScan(equalities, sortFields);
       if (ordered) {
         const out: Document[] = [];
+        const pastRange = filter ? rangeEnd(filter, sortFields[0]) : undefined;
         for (const doc of ordered) {
+          if (pastRange?.(doc)) break;
           if (!test(doc)) continue;
           out.push(doc);
           if (out.length >= wanted) break;
@@ -135,4 +138,25 @@ function residualMatcher(filter: Document, path: string): Matcher | undefined {
   const rest: Document = {};
   for (const key of Object.keys(filter)) if (key !== path) rest[key] = filter[key];
   return Object.keys(rest).length === 0 ? undefined : compileFilter(rest);
+}
+
+/**
+ * For a walk in the order of `sort` (an ordered index: single values, no arrays), a test telling when the walk has
+ * passed the filter's bound on that field (`$lt`/`$lte` ascending, `$gt`/`$gte` descending), after which no
+ * document can match: e.g. the outbox's `nextAttemptAt: {$lte: now}` stops at the first entry not yet due instead
+ * of examining every leased one. Comparison is BSON order, so values of a later type bracket are past it too.
+ */
+function rangeEnd(filter: Document, sort: { field: string; direction: 1 | -1 }): ((doc: Document) => boolean) | undefined {
+  const condition = filter[sort.field];
+  if (!isPlainObject(condition)) return undefined;
+  const [strict, inclusive] = sort.direction === 1 ? ['$lt', '$lte'] : ['$gt', '$gte'];
+  const op = strict in condition ? strict : inclusive in condition ? inclusive : undefined;
+  if (!op) return undefined;
+  const bound = condition[op];
+  if (bound === undefined || bound instanceof RegExp || Array.isArray(bound) || isPlainObject(bound)) return undefined;
+  const sign = sort.direction;
+  return (doc) => {
+    const c = compareValues(getPath(doc, sort.field) ?? null, bound) * sign;
+    return op === strict ? c >= 0 : c > 0;
+  };
 }

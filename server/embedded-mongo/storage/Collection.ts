@@ -2,6 +2,7 @@ import { ObjectId, UUID, type Document } from 'bson';
 import { ErrorCode, MongoCommandError } from '../errors';
 import { duplicateKeyError } from './duplicateKeyError';
 import { Index, type IndexSpec } from './Index';
+import { compareValues } from '../query/compareValues';
 import { keyOf } from './keyOf';
 import { isPlainObject } from './paths';
 import type { ScanStats } from './ScanStats';
@@ -98,10 +99,15 @@ export class Collection {
   /** Replaces a stored document by a new version with the same `_id`. */
   replace(current: Document, next: Document): void {
     const id = keyOf(current._id);
-    this.checkUnique(next, id);
-    for (const index of this.indexes) index.remove(current, id);
+    // Indexes whose fields the update left alone need no work (an outbox settlement touches 2 of 5).
+    const changed = this.indexes.filter((index) => !index.sameKeys(current, next));
+    for (const index of changed) {
+      const conflict = index.conflict(next, id);
+      if (conflict) throw duplicateKeyError(this.ns, index.name, index.spec.key, conflict.values);
+    }
+    for (const index of changed) index.remove(current, id);
     this.docs.set(id, next);
-    for (const index of this.indexes) index.add(next, id);
+    for (const index of changed) index.add(next, id);
     this.version++;
   }
 
@@ -205,35 +211,86 @@ export class Collection {
   /**
    * Documents in the order of `sort`, read from an ordered index whose fields are: equality-pinned fields of the
    * filter, then exactly the sort fields (all in the index's directions, or all reversed). E.g. index
-   * {state: 1, readyAt: 1} serves filter {state: 'queued', ...} sorted by {readyAt: 1} (or -1). Yields stored
+   * {state: 1, readyAt: 1} serves filter {state: 'queued', ...} sorted by {readyAt: 1} (or -1). A prefix field
+   * pinned to several values (`$in`) is served by walking each value's range and merging them by the sort fields
+   * (MongoDB's SORT_MERGE), e.g. {state: {$in: ['queued', 'retry']}} sorted by {readyAt: 1}. Yields stored
    * documents lazily, so a limit stops the walk early. Undefined when no index fits.
    */
   sortedScan(equalities: EqualityCondition[], sort: Array<{ field: string; direction: 1 | -1 }>): Iterable<Document> | undefined {
-    const pinned = new Map<string, unknown>();
-    for (const { path, values } of equalities) if (values.length === 1 && !pinned.has(path)) pinned.set(path, values[0]);
-    let best: { index: Index; prefix: unknown[]; reverse: boolean } | undefined;
+    const pinned = new Map<string, unknown[]>();
+    for (const { path, values } of equalities) {
+      if (pinned.has(path) || values.length === 0) continue;
+      const distinct = new Map(values.map((v) => [keyOf(v), v]));
+      pinned.set(path, [...distinct.values()]);
+    }
+    const single = (field: string) => pinned.get(field)?.length === 1;
+    let best: { index: Index; prefixes: unknown[][]; k: number; reverse: boolean } | undefined;
     for (const index of this.indexes) {
       if (!index.canSort) continue;
       let k = 0;
       while (k < index.fields.length && pinned.has(index.fields[k])) k++;
       // Pinned fields may also be sort fields (sorting on a constant): skip them at the start of the sort.
       let s = 0;
-      while (s < sort.length && s < k && sort[s].field === index.fields[s] && pinned.has(sort[s].field)) s++;
+      while (s < sort.length && s < k && sort[s].field === index.fields[s] && single(sort[s].field)) s++;
       const rest = sort.slice(s);
       if (k + rest.length > index.fields.length || rest.length === 0) continue;
       const relative = rest.map((item, i) => (item.field === index.fields[k + i] ? item.direction * index.directions[k + i] : 0));
       if (relative.some((r) => r === 0) || new Set(relative).size !== 1) continue;
-      if (!best || k > best.prefix.length) best = { index, prefix: index.fields.slice(0, k).map((f) => pinned.get(f)), reverse: relative[0] === -1 };
+      const prefixes = combinations(index.fields.slice(0, k).map((f) => pinned.get(f)!), MAX_MERGED_RANGES);
+      if (!prefixes) continue;
+      if (!best || k > best.k || (k === best.k && prefixes.length < best.prefixes.length)) {
+        best = { index, prefixes, k, reverse: relative[0] === -1 };
+      }
     }
     if (!best) return undefined;
     this.stats.indexLookups++;
-    const { index, prefix, reverse } = best;
+    const { index, prefixes, k, reverse } = best;
     const docs = this.docs;
+    if (prefixes.length === 1) {
+      return (function* () {
+        for (const id of index.idsWithPrefix(prefixes[0], reverse)) {
+          const doc = docs.get(id);
+          if (doc) yield doc;
+        }
+      })();
+    }
+    // Each range is in key order; the next document overall is the smallest head by the sort fields
+    // (index fields k..k+sort-1, in the walk's direction). Ties go to the earlier range.
+    const width = sort.length;
+    const order = (a: { values: unknown[] }, b: { values: unknown[] }): number => {
+      for (let i = k; i < k + width; i++) {
+        const c = compareValues(a.values[i], b.values[i]) * index.directions[i];
+        if (c) return reverse ? -c : c;
+      }
+      return 0;
+    };
     return (function* () {
-      for (const id of index.idsWithPrefix(prefix, reverse)) {
-        const doc = docs.get(id);
+      const ranges = prefixes.map((prefix) => index.entriesWithPrefix(prefix, reverse)[Symbol.iterator]());
+      const heads = ranges.map((range) => range.next());
+      for (;;) {
+        let pick = -1;
+        for (let r = 0; r < heads.length; r++) {
+          if (heads[r].done) continue;
+          if (pick < 0 || order(heads[r].value, heads[pick].value) < 0) pick = r;
+        }
+        if (pick < 0) return;
+        const doc = docs.get(heads[pick].value.id);
+        heads[pick] = ranges[pick].next();
         if (doc) yield doc;
       }
     })();
   }
+}
+
+/** Most index ranges merged for one ordered scan (an `$in` prefix); beyond this the planner sorts in memory. */
+const MAX_MERGED_RANGES = 64;
+
+/** Every combination of one value per field (cartesian product), or undefined when there are more than `max`. */
+function combinations(valuesPerField: unknown[][], max: number): unknown[][] | undefined {
+  let out: unknown[][] = [[]];
+  for (const values of valuesPerField) {
+    if (out.length * values.length > max) return undefined;
+    out = out.flatMap((prefix) => values.map((v) => [...prefix, v]));
+  }
+  return out;
 }
