@@ -12,10 +12,13 @@ import { isPlainObject } from '../storage/paths';
  */
 export function projectionTransform(projection: unknown): BatchTransform | undefined {
   if (!isPlainObject(projection) || Object.keys(projection).length === 0) return undefined;
-  // Compile once up front so an invalid projection fails the command rather than a later getMore.
-  applyProjection([], projection);
   const fast = compileFastProjection(projection);
-  if (!fast) return (docs) => applyProjection(docs, projection);
+  if (!fast) {
+    // Compile once up front so an invalid projection fails the command rather than a later getMore. (A projection
+    // the fast path accepts is valid by construction; building a mingo Query costs more than most finds.)
+    applyProjection([], projection);
+    return (docs) => applyProjection(docs, projection);
+  }
   return (docs) =>
     docs.map((doc) => {
       const projected = fast(doc);
