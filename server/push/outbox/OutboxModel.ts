@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Collection, Db, IndexDescription, UpdateFilter } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Db, Filter, IndexDescription, UpdateFilter } from 'mongodb';
 import type { IOutboxAttempt, IOutboxEntry, OutboxState } from '../../../definitions/IOutboxEntry';
 
 /** States in which an entry still has work to do. `sending` is included: its lease may have run out. */
@@ -19,6 +19,12 @@ export interface IOutboxSettlement {
   /** Give the attempt back (the route was not tried, e.g. its circuit was open). */
   refundAttempt?: boolean;
   now: Date;
+}
+
+/** What one claim took, and when the next pending entry it did not take becomes due (null: none pending). */
+export interface IOutboxClaim {
+  entries: IOutboxEntry[];
+  nextDueAt: Date | null;
 }
 
 export interface IOutboxStats {
@@ -86,21 +92,52 @@ export class OutboxModel {
    * cannot both get it, because the update re-checks that it is still due.
    */
   async claimDue(claimId: string, now: Date, leaseMs: number, limit: number): Promise<IOutboxEntry[]> {
-    const due = { state: { $in: [...PENDING_STATES] }, nextAttemptAt: { $lte: now } };
-    const candidates = await this.collection
-      .find(due, { projection: { _id: 1 }, sort: { nextAttemptAt: 1 }, limit })
-      .toArray();
-    if (candidates.length === 0) return [];
-    const ids = candidates.map((c) => c._id);
+    return (await this.claim(claimId, now, leaseMs, limit)).entries;
+  }
+
+  /**
+   * `claimDue`, plus when to look again, in two round trips in the common case:
+   * 1. the front of the queue (pending entries by `nextAttemptAt`, `limit + 1` of them): the due ones are the
+   *    candidates, and the first one left tells when the next entry becomes due (no separate query);
+   * 2. one conditional `updateMany` per distinct `attempts` value among the candidates, in one bulkWrite: each
+   *    entry is taken only if it is still due and nobody claimed it in between (a claim would have changed
+   *    `attempts`, or moved it out of the due states).
+   * When every candidate was taken, the claimed entries are the fetched ones with the claim's fields applied
+   * (exactly what the update wrote); otherwise another worker won some, and what is ours is read back.
+   */
+  async claim(claimId: string, now: Date, leaseMs: number, limit: number): Promise<IOutboxClaim> {
+    const pending = { state: { $in: [...PENDING_STATES] } };
+    const front = await this.collection.find(pending, { sort: { nextAttemptAt: 1 }, limit: limit + 1 }).toArray();
+    const due: IOutboxEntry[] = [];
+    for (const entry of front) {
+      if (due.length === limit || entry.nextAttemptAt.getTime() > now.getTime()) break;
+      due.push(entry);
+    }
+    const nextDueAt = front.length > due.length ? front[due.length].nextAttemptAt : null;
+    if (due.length === 0) return { entries: [], nextDueAt };
+
     const leaseEnd = new Date(now.getTime() + leaseMs);
-    await this.collection.updateMany(
-      { _id: { $in: ids }, ...due },
-      {
-        $set: { state: 'sending', lockedBy: claimId, lockedUntil: leaseEnd, nextAttemptAt: leaseEnd, _updatedAt: now },
-        $inc: { attempts: 1 },
-      },
-    );
-    return this.collection.find({ _id: { $in: ids }, lockedBy: claimId, state: 'sending' }).toArray();
+    const byAttempts = new Map<number, string[]>();
+    for (const entry of due) {
+      const ids = byAttempts.get(entry.attempts);
+      if (ids) ids.push(entry._id);
+      else byAttempts.set(entry.attempts, [entry._id]);
+    }
+    const claimFields = { state: 'sending' as const, lockedBy: claimId, lockedUntil: leaseEnd, nextAttemptAt: leaseEnd, _updatedAt: now };
+    const updates = [...byAttempts].map(([attempts, ids]) => ({
+      filter: { _id: { $in: ids }, attempts, ...pending, nextAttemptAt: { $lte: now } },
+      update: { $set: claimFields, $inc: { attempts: 1 } },
+    }));
+    // Usually one group (fresh entries): a plain updateMany costs the driver less than a bulkWrite.
+    const modified =
+      updates.length === 1
+        ? (await this.collection.updateMany(updates[0].filter, updates[0].update)).modifiedCount
+        : (await this.collection.bulkWrite(updates.map((updateMany) => ({ updateMany })), { ordered: false })).modifiedCount;
+    if (modified === due.length) {
+      return { entries: due.map((entry) => ({ ...entry, ...claimFields, attempts: entry.attempts + 1 })), nextDueAt };
+    }
+    const ours = await this.collection.find({ _id: { $in: due.map((e) => e._id) }, lockedBy: claimId, state: 'sending' }).toArray();
+    return { entries: ours, nextDueAt };
   }
 
   /**
@@ -118,10 +155,15 @@ export class OutboxModel {
       if (group) group.ids.push(s.id);
       else groups.set(key, { claimId: s.claimId, ids: [s.id], update });
     }
-    const operations: AnyBulkWriteOperation<IOutboxEntry>[] = [...groups.values()].map(({ claimId, ids, update }) =>
-      ids.length === 1
-        ? { updateOne: { filter: { _id: ids[0], lockedBy: claimId, state: 'sending' }, update } }
-        : { updateMany: { filter: { _id: { $in: ids }, lockedBy: claimId, state: 'sending' }, update } },
+    const claimed = (claimId: string, ids: string[]): Filter<IOutboxEntry> =>
+      ids.length === 1 ? { _id: ids[0], lockedBy: claimId, state: 'sending' } : { _id: { $in: ids }, lockedBy: claimId, state: 'sending' };
+    const list = [...groups.values()];
+    if (list.length === 1) {
+      // One group (a chunk delivered at once): a plain update costs the driver less than a bulkWrite.
+      return (await this.collection.updateMany(claimed(list[0].claimId, list[0].ids), list[0].update)).modifiedCount;
+    }
+    const operations: AnyBulkWriteOperation<IOutboxEntry>[] = list.map(({ claimId, ids, update }) =>
+      ids.length === 1 ? { updateOne: { filter: claimed(claimId, ids), update } } : { updateMany: { filter: claimed(claimId, ids), update } },
     );
     const result = await this.collection.bulkWrite(operations, { ordered: false });
     return result.modifiedCount;

@@ -82,6 +82,10 @@ export class OutboxWorker {
   private claimSeq = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
+  /** From the last claim: when the next pending entry it did not take becomes due (null: none). */
+  private nextDueAt: Date | null = null;
+  /** The last look stopped because `maxInFlight` deliveries were out: finishing one should look again. */
+  private capped = false;
 
   constructor(private readonly options: IOutboxWorkerOptions) {
     this.workerId = options.workerId ?? randomUUID();
@@ -142,10 +146,14 @@ export class OutboxWorker {
         while (this.running && this.inFlight < this.maxInFlight) {
           const claimId = `${this.workerId}:${++this.claimSeq}`;
           const limit = Math.min(this.batchSize, this.maxInFlight - this.inFlight);
-          const claimed = await this.options.outbox.claimDue(claimId, this.clock(), this.leaseMs, limit);
-          if (claimed.length === 0) break;
-          this.track(this.dispatch(claimId, claimed));
+          const now = this.clock();
+          const { entries, nextDueAt } = await this.options.outbox.claim(claimId, now, this.leaseMs, limit);
+          this.nextDueAt = nextDueAt;
+          if (entries.length > 0) this.track(this.dispatch(claimId, entries));
+          // The claim saw the front of the queue: stop unless more entries are due already (no empty claim).
+          if (nextDueAt === null || nextDueAt.getTime() > now.getTime()) break;
         }
+        this.capped = this.inFlight >= this.maxInFlight;
       } while (this.running && this.wakeRequested);
     } catch (error) {
       // The database is unreachable or refused the claim: pause, then look again. Nothing is lost; claimed
@@ -155,29 +163,32 @@ export class OutboxWorker {
     } finally {
       this.pumping = false;
     }
-    await this.scheduleNextLook(retryInMs);
+    this.scheduleNextLook(retryInMs);
   }
 
   private track(task: Promise<void>): void {
     this.tasks.add(task);
     void task.finally(() => {
       this.tasks.delete(task);
-      this.wake();
+      // Freed capacity matters only if the last look stopped at the in-flight cap; otherwise nothing became due
+      // (retries recorded by the task armed the timer for their own time).
+      if (this.capped) this.wake();
     });
   }
 
   /** Arms one timer for the next due entry (or the poll interval, whichever comes first). */
-  private async scheduleNextLook(forcedDelayMs?: number): Promise<void> {
+  private scheduleNextLook(forcedDelayMs?: number): void {
     if (!this.running) return;
     let delayMs = forcedDelayMs ?? this.pollIntervalMs;
-    if (forcedDelayMs === undefined && this.inFlight < this.maxInFlight) {
-      try {
-        const nextDue = await this.options.outbox.nextDueAt();
-        if (nextDue) delayMs = Math.min(delayMs, Math.max(0, nextDue.getTime() - this.clock().getTime()));
-      } catch {
-        delayMs = this.errorBackoffMs;
-      }
+    if (forcedDelayMs === undefined && this.inFlight < this.maxInFlight && this.nextDueAt) {
+      // The last claim saw when the next pending entry becomes due.
+      delayMs = Math.min(delayMs, Math.max(0, this.nextDueAt.getTime() - this.clock().getTime()));
     }
+    this.armTimer(delayMs);
+  }
+
+  /** Looks again in `delayMs` unless a look is already planned sooner. */
+  private armTimer(delayMs: number): void {
     if (!this.running) return;
     const at = Date.now() + delayMs;
     if (this.timer && this.timerAt <= at) return;
@@ -344,8 +355,12 @@ export class OutboxWorker {
       });
       settled.push({ entry, result, state, nextAttemptAt });
     }
+    // A retry becomes due at its own time: look again then (the poll interval bounds it anyway).
+    let earliestRetry = Infinity;
+    for (const s of settlements) if (s.state === 'retry' && s.nextAttemptAt) earliestRetry = Math.min(earliestRetry, s.nextAttemptAt.getTime());
     try {
       await this.options.outbox.settle(settlements);
+      if (earliestRetry < Infinity) this.armTimer(Math.max(0, earliestRetry - this.clock().getTime()));
     } catch (error) {
       this.options.logger.error({ err: errorSummary(error), count: settlements.length }, 'could not record delivery outcomes; the entries will be retried when their lease ends');
       return;
