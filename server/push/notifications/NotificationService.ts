@@ -20,6 +20,8 @@ import type { IRecipientSource } from './MongoRecipientSource';
 
 /** How many outbox documents go in one insert. */
 const ENQUEUE_CHUNK = 1000;
+/** Up to this many recipients, badges are loaded together with users and devices (see fanOut). */
+const EARLY_BADGES_MAX_RECIPIENTS = 200;
 
 export interface IFanOutResult {
   messageId: string;
@@ -95,10 +97,14 @@ export class NotificationService {
     const sender = message.u;
     const subscriptions = await source.roomRecipients(room._id, sender._id);
     const userIds = subscriptions.map((s) => s.u._id);
-    const [users, tokens, threadParent] = await Promise.all([
+    // Small rooms: load the badges with everything else (one round trip less before the push is queued, which is
+    // most of a small room's latency). Large rooms: only for the members actually notified, after deciding.
+    const earlyBadges = userIds.length <= EARLY_BADGES_MAX_RECIPIENTS;
+    const [users, tokens, threadParent, allBadges] = await Promise.all([
       source.users(userIds),
       source.tokens(userIds),
       message.tmid ? source.message(message.tmid) : Promise.resolve(null),
+      earlyBadges ? source.badges(userIds) : undefined,
     ]);
 
     const mentions = summarizeMentions(message, sender._id);
@@ -128,7 +134,7 @@ export class NotificationService {
       if (decision.delaySeconds) delayed.push(user._id);
     }
 
-    const badges = await source.badges(notified.map((n) => n.user._id));
+    const badges = allBadges ?? (await source.badges(notified.map((n) => n.user._id)));
     const entries: IOutboxEntry[] = [];
     const vetoed: string[] = [];
     const vetoable = callbacks.list('beforePushSend').length > 0;
@@ -153,13 +159,9 @@ export class NotificationService {
       skipped.set('VETOED_BY_HOOK', vetoed);
     }
 
-    let enqueued = 0;
-    for (let i = 0; i < entries.length; i += ENQUEUE_CHUNK) {
-      enqueued += await this.options.outbox.enqueue(entries.slice(i, i + ENQUEUE_CHUNK));
-    }
-    if (enqueued > 0) this.options.wake();
-
-    await this.options.decisions.record({
+    // The outbox and the decision log are independent writes: both go out at once; the worker is woken as soon
+    // as the pushes are queued.
+    const recorded = this.options.decisions.record({
       _id: message._id,
       rid: room._id,
       at: now,
@@ -167,6 +169,13 @@ export class NotificationService {
       skipped: groups(skipped),
       delayed,
     });
+    const enqueuing = (async () => {
+      let count = 0;
+      for (let i = 0; i < entries.length; i += ENQUEUE_CHUNK) count += await this.options.outbox.enqueue(entries.slice(i, i + ENQUEUE_CHUNK));
+      if (count > 0) this.options.wake();
+      return count;
+    })();
+    const [enqueued] = await Promise.all([enqueuing, recorded]);
 
     for (const [decision, userId] of skippedDecisions) {
       await callbacks.run('onPushSkipped', decision, { messageId: message._id, userId });
