@@ -81,7 +81,7 @@ export async function runDelivery(env: BenchEnv, options: DeliveryOptions, progr
   const runBare = async (requests: BareApnsRequest[]) => {
     apns.clear();
     const result = await sendBare(credentials.apns.endpoint, credentials.apns.ca, requests, concurrency, `bearer ${providerToken(credentials.apns)}`);
-    if (result.ok !== total) throw new Error(`delivery ceiling: ${result.ok}/${total} accepted`);
+    if (result.ok !== requests.length) throw new Error(`delivery ceiling: ${result.ok}/${requests.length} accepted`);
     return result;
   };
 
