@@ -32,6 +32,14 @@ export interface EmbeddedMongo {
   resetStats(): void;
   /** Runs the TTL monitor now; returns the number of documents removed. */
   sweepExpired(now?: Date): number;
+  /**
+   * Test hook: drops every client connection and stops listening, keeping the data, as a network outage or a
+   * restart of the database would (open cursors are forgotten, as after a restart). Clients see connection errors
+   * until `resume()`.
+   */
+  suspend(): Promise<void>;
+  /** Listens again on the same host and port after `suspend()`. */
+  resume(): Promise<void>;
 }
 
 /**
@@ -72,6 +80,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   cursorTimer.unref();
 
   let stopped: Promise<void> | undefined;
+  let suspended = false;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `mongodb://${urlHost}:${port}/?directConnection=true`,
@@ -91,5 +100,16 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     stats: () => storage.stats.snapshot(),
     resetStats: () => storage.stats.reset(),
     sweepExpired: (now = new Date()) => storage.sweepExpired(now),
+    async suspend() {
+      if (stopped || suspended) return;
+      suspended = true;
+      await wire.close();
+      cursors.clear();
+    },
+    async resume() {
+      if (stopped || !suspended) return;
+      await wire.listen(port, host);
+      suspended = false;
+    },
   };
 }
