@@ -139,8 +139,13 @@ export class Index {
   }
 
   private orderedValues(doc: Document): unknown[] | undefined {
-    const values = this.paths.map((path) => scalarAt(doc, path));
-    return values.includes(NOT_SCALAR) ? undefined : values;
+    const values = new Array<unknown>(this.paths.length);
+    for (let i = 0; i < this.paths.length; i++) {
+      const value = scalarAt(doc, this.paths[i]);
+      if (value === NOT_SCALAR) return undefined;
+      values[i] = value;
+    }
+    return values;
   }
 
   get ttlSeconds(): number | undefined {
@@ -148,7 +153,10 @@ export class Index {
     return typeof value === 'number' && this.fields.length === 1 ? value : undefined;
   }
 
-  private leadingKeys(doc: Document): Set<string> {
+  /** The lookup keys of a document's leading-field values (usually one: no Set or arrays for that case). */
+  private leadingKeys(doc: Document): Iterable<string> {
+    const scalar = scalarAt(doc, this.paths[0]);
+    if (scalar !== NOT_SCALAR) return [keyOf(scalar)];
     return new Set(valuesAtPath(doc, this.paths[0]).map(keyOf));
   }
 
