@@ -16,6 +16,13 @@ import { compareValues } from './compareValues';
  *   A plain JS number additionally checks the numeric wrappers among the operands (5 equals Long(5)).
  */
 export function compileMembership(operands: readonly unknown[]): (value: unknown) => boolean {
+  // Built on first use: when an index lookup already guarantees the condition, the predicate is never called and
+  // a 10,000-value $in costs no sets at all.
+  let test: ((value: unknown) => boolean) | undefined;
+  return (value) => (test ??= buildMembership(operands))(value);
+}
+
+function buildMembership(operands: readonly unknown[]): (value: unknown) => boolean {
   const primitives = new Set<unknown>();
   const objectIds = new Set<string>();
   const dates = new Set<number>();
