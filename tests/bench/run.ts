@@ -3,8 +3,10 @@
  * (or MONGO_URL) and the local push simulators, each against a ceiling measured in the same run. Progress goes to
  * stderr, the table to stdout, the JSON to FILE. Timing assertions belong here, never in `npm test`.
  */
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { parseArgs } from './args';
-import { startBenchEnv } from './benchEnv';
+import { startBenchEnv, type BenchEnv } from './benchEnv';
 import { runDelivery } from './delivery';
 import { runFanOut } from './fanout';
 import { runLatency } from './latency';
@@ -40,24 +42,44 @@ async function main(): Promise<void> {
   const wants = (name: string) => args.only.length === 0 || args.only.includes(name);
   const machine = machineInfo();
   const progress = new Progress();
-  progress.update('starting the embedded database, the host, the push plugin and the simulators');
-  const env = await startBenchEnv();
   const scenarios: ScenarioResult[] = [];
+  let database = '';
+  // Each group of scenarios gets a fresh database, host and simulators, and starts from a collected heap: the
+  // embedded database lives in this process, so one scenario's documents and garbage would otherwise weigh on
+  // the next one's GC pauses.
+  const inFreshEnv = async (run: (env: BenchEnv) => Promise<void>) => {
+    collectGarbage();
+    progress.update('starting the embedded database, the host, the push plugin and the simulators');
+    const env = await startBenchEnv();
+    database = env.database;
+    try {
+      await run(env);
+    } finally {
+      progress.update('stopping');
+      await env.close();
+    }
+  };
   try {
-    if (wants('fanout')) for (const fanout of plan.fanout) scenarios.push(await runFanOut(env, fanout, progress));
-    if (wants('delivery')) scenarios.push(await runDelivery(env, plan.delivery, progress));
-    if (wants('latency')) scenarios.push(...(await runLatency(env, plan.latency, progress)));
+    if (wants('fanout')) await inFreshEnv(async (env) => {
+      for (const fanout of plan.fanout) scenarios.push(await runFanOut(env, fanout, progress));
+    });
+    if (wants('delivery')) await inFreshEnv(async (env) => void scenarios.push(await runDelivery(env, plan.delivery, progress)));
+    if (wants('latency')) await inFreshEnv(async (env) => void scenarios.push(...(await runLatency(env, plan.latency, progress))));
   } finally {
-    progress.update('stopping');
-    await env.close();
     progress.done();
   }
-  const report: BenchReport = { machine: { ...machine, database: env.database, mode: args.quick ? 'quick' : 'full' }, scenarios };
+  const report: BenchReport = { machine: { ...machine, database, mode: args.quick ? 'quick' : 'full' }, scenarios };
   process.stdout.write(`${formatTable(report)}\n`);
   if (args.json) {
     writeJson(args.json, report);
     process.stdout.write(`\nJSON written to ${args.json}\n`);
   }
+}
+
+/** A full collection between scenario groups (`--expose-gc` can be switched on at run time). */
+function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
 }
 
 main().then(
