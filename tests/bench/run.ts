@@ -20,9 +20,9 @@ const PLANS = {
     fanout: [
       { members: 100, repetitions: 15 },
       { members: 1_000, repetitions: 7 },
-      { members: 10_000, repetitions: 5 },
+      { members: 10_000, repetitions: 7 },
     ],
-    delivery: { pushes: 20_000, repetitions: 2 },
+    delivery: { pushes: 20_000, repetitions: 3 },
     latency: { messagesPerSecond: 200, seconds: 20, rooms: 50 },
   },
   quick: {
