@@ -23,9 +23,15 @@ import { NotificationReasons as R } from './reasons';
  * It runs once per room member, so it allocates only the trace: pass a list already in priority order (see
  * `orderFilters`, done once when the list changes) and nothing is copied or sorted per call.
  */
-export function evaluateFilters(ctx: INotificationContext, filters: readonly INotificationFilter[]): INotificationDecision {
+export function evaluateFilters(
+  ctx: INotificationContext,
+  filters: readonly INotificationFilter[],
+  options: IEvaluateOptions = {},
+): INotificationDecision {
   const ordered = isOrdered(filters) ? filters : orderFilters(filters);
   const trace: IFilterTraceEntry[] = [];
+  // Without a trace (a fan-out that only needs the decision), the filters' answers are not copied into entries.
+  const tracing = options.trace !== false;
   let notifyReason: ReasonCode = R.NOTIFY;
   let delaySeconds: number | undefined;
 
@@ -35,15 +41,15 @@ export function evaluateFilters(ctx: INotificationContext, filters: readonly INo
     try {
       outcome = filter.apply(ctx);
     } catch (error) {
-      trace.push({ filter: filter.id, result: 'error', reason: R.FILTER_ERROR, note: errorMessage(error) });
+      if (tracing) trace.push({ filter: filter.id, result: 'error', reason: R.FILTER_ERROR, note: errorMessage(error) });
       continue;
     }
     const problem = invalidOutcome(outcome);
     if (problem !== undefined) {
-      trace.push({ filter: filter.id, result: 'error', reason: R.FILTER_ERROR, note: problem });
+      if (tracing) trace.push({ filter: filter.id, result: 'error', reason: R.FILTER_ERROR, note: problem });
       continue;
     }
-    trace.push(traceEntry(filter.id, outcome));
+    if (tracing) trace.push(traceEntry(filter.id, outcome));
     switch (outcome.result) {
       case 'skip':
         return { decision: 'skip', reason: outcome.reason, trace };
@@ -60,6 +66,11 @@ export function evaluateFilters(ctx: INotificationContext, filters: readonly INo
   return delaySeconds === undefined
     ? { decision: 'notify', reason: notifyReason, trace }
     : { decision: 'notify', reason: notifyReason, delaySeconds, trace };
+}
+
+export interface IEvaluateOptions {
+  /** Record every filter's answer in `trace` (explain, hooks). @defaultValue true */
+  trace?: boolean;
 }
 
 /** The filters in run order (ascending priority, stable). Do it once per list, not once per member. */

@@ -40,7 +40,19 @@ export interface IPushNotificationInput {
  * - Title ≤ 65 and body ≤ 240 characters, cut on grapheme boundaries with an ellipsis.
  */
 export function buildPushNotification(input: IPushNotificationInput): IPushNotification {
-  const { message, room, sender, recipient, settings } = input;
+  return pushNotificationBuilder(input)(input.recipient, input.badge);
+}
+
+/** What a message's pushes share; the recipient and their badge come per call. */
+export type IMessagePushInput = Omit<IPushNotificationInput, 'recipient' | 'badge'>;
+
+/**
+ * The same rules as `buildPushNotification`, split for a fan-out: everything that depends only on the message, the
+ * room and the settings (texts, truncation, grouping id, payload) is computed once; each call adds what differs per
+ * recipient (badge, quick-reply category). The returned pushes share their payload object: treat them as read-only.
+ */
+export function pushNotificationBuilder(input: IMessagePushInput): (recipient: IPushNotificationInput['recipient'], badge: number) => IPushNotification {
+  const { message, room, sender, settings } = input;
   const idOnly = settings.Push_request_content_from_server === true;
   const showNames = settings.Push_show_username_room === true;
   const useRealName = settings.UI_Use_Real_Name === true;
@@ -51,20 +63,25 @@ export function buildPushNotification(input: IPushNotificationInput): IPushNotif
   const text = useRealName ? withRealNames(message.msg, message.mentions) : message.msg;
   const content = settings.Push_show_message === true && text.trim() !== '' ? text : GENERIC_MESSAGE_TEXT;
 
-  const title = idOnly ? '' : roomLabel || senderName;
-  const body = idOnly ? GENERIC_MESSAGE_TEXT : roomLabel !== '' && senderName !== '' ? `${senderName}: ${content}` : content;
+  const title = truncateToChars(idOnly ? '' : roomLabel || senderName, TITLE_MAX_CHARS);
+  const body = truncateToChars(
+    idOnly ? GENERIC_MESSAGE_TEXT : roomLabel !== '' && senderName !== '' ? `${senderName}: ${content}` : content,
+    BODY_MAX_CHARS,
+  );
+  const notId = notificationId(settings.uniqueID, room._id);
+  const payload = idOnly ? idOnlyPayload(message, settings) : fullPayload(message, room, sender, showNames ? senderName : undefined, settings);
 
-  return {
-    title: truncateToChars(title, TITLE_MAX_CHARS),
-    body: truncateToChars(body, BODY_MAX_CHARS),
-    badge: Number.isFinite(input.badge) && input.badge > 0 ? Math.floor(input.badge) : 0,
+  return (recipient, badge) => ({
+    title,
+    body,
+    badge: Number.isFinite(badge) && badge > 0 ? Math.floor(badge) : 0,
     sound: PUSH_SOUND,
     category: canReply(room, recipient.user.username) ? 'MESSAGE' : 'MESSAGE_NOREPLY',
-    notId: notificationId(settings.uniqueID, room._id),
+    notId,
     threadId: room._id,
-    payload: idOnly ? idOnlyPayload(message, settings) : fullPayload(message, room, sender, showNames ? senderName : undefined, settings),
+    payload,
     from: PUSH_FROM,
-  };
+  });
 }
 
 /** iOS quick reply is offered only where the recipient may post. */

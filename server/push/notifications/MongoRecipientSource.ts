@@ -14,7 +14,7 @@ const SUBSCRIPTION_FIELDS = {
 const USER_FIELDS = {
   _id: 1, username: 1, name: 1, active: 1, status: 1, statusConnection: 1, roles: 1, 'settings.preferences': 1,
 } as const;
-const TOKEN_FIELDS = { _id: 1, token: 1, appName: 1, userId: 1, enabled: 1, createdAt: 1, _updatedAt: 1 } as const;
+const TOKEN_FIELDS = { _id: 1, token: 1, appName: 1, userId: 1, enabled: 1 } as const;
 
 /**
  * All documents of a cursor opened with `raw: true`, decoded in one pass each. The driver's own decoding walks
@@ -34,15 +34,18 @@ export interface IRecipientSource {
   users(ids: string[]): Promise<Map<string, IUser>>;
   /** Enabled push tokens, grouped by user. */
   tokens(userIds: string[]): Promise<Map<string, IPushToken[]>>;
-  /** The unread count over all of each user's rooms (the badge). */
-  badges(userIds: string[]): Promise<Map<string, number>>;
+  /**
+   * Each user's unread count in their other rooms (the badge is this plus the room's own `unread`, which the
+   * recipients' subscriptions already carry). Users with nothing unread elsewhere are absent.
+   */
+  unreadElsewhere(userIds: string[], rid: string): Promise<Map<string, number>>;
   message(id: string): Promise<IMessage | null>;
   room(id: string): Promise<IRoom | null>;
   subscription(rid: string, uid: string): Promise<ISubscription | null>;
 }
 
 /**
- * Loads a message's audience in four queries whatever the room size (subscriptions, users, tokens, badges), each
+ * Loads a message's audience in four queries whatever the room size (subscriptions, users, tokens, unread elsewhere), each
  * an indexed `$in` with a projection. The query narrows only by what is cheap and certain (the room, the sender,
  * `disableNotifications`); every preference rule lives in the filters, never here, so the two cannot disagree.
  */
@@ -77,12 +80,14 @@ export class MongoRecipientSource implements IRecipientSource {
     return byUser;
   }
 
-  async badges(userIds: string[]): Promise<Map<string, number>> {
+  async unreadElsewhere(userIds: string[], rid: string): Promise<Map<string, number>> {
     if (userIds.length === 0) return new Map();
+    // Only subscriptions with something unread come back: in a real workspace most of a user's rooms are read, so
+    // the badge costs far fewer documents than reading every subscription of every recipient.
     const rows = await readAll<{ _id: string; unread: number }>(
       this.db.collection('rocketchat_subscription').aggregate(
         [
-          { $match: { 'u._id': { $in: userIds } } },
+          { $match: { 'u._id': { $in: userIds }, unread: { $gt: 0 }, rid: { $ne: rid } } },
           { $group: { _id: '$u._id', unread: { $sum: '$unread' } } },
         ],
         { raw: true },

@@ -13,7 +13,7 @@ import { buildNotificationContext } from '../../../lib/filters/buildNotification
 import { evaluateFilters } from '../../../lib/filters/evaluateFilters';
 import { summarizeMentions } from '../../../lib/mentions/summarizeMentions';
 import { messageGate } from '../../../lib/notifications/messageGate';
-import { buildPushNotification } from '../../../lib/payload/buildPushNotification';
+import { pushNotificationBuilder } from '../../../lib/payload/buildPushNotification';
 import type { OutboxModel } from '../outbox/OutboxModel';
 import type { DecisionLogModel, IReasonGroup } from './DecisionLogModel';
 import type { IRecipientSource } from './MongoRecipientSource';
@@ -100,11 +100,11 @@ export class NotificationService {
     // Small rooms: load the badges with everything else (one round trip less before the push is queued, which is
     // most of a small room's latency). Large rooms: only for the members actually notified, after deciding.
     const earlyBadges = userIds.length <= EARLY_BADGES_MAX_RECIPIENTS;
-    const [users, tokens, threadParent, allBadges] = await Promise.all([
+    const [users, tokens, threadParent, allUnreadElsewhere] = await Promise.all([
       source.users(userIds),
       source.tokens(userIds),
       message.tmid ? source.message(message.tmid) : Promise.resolve(null),
-      earlyBadges ? source.badges(userIds) : undefined,
+      earlyBadges ? source.unreadElsewhere(userIds, room._id) : undefined,
     ]);
 
     const mentions = summarizeMentions(message, sender._id);
@@ -123,7 +123,9 @@ export class NotificationService {
       const ctx = buildNotificationContext({
         message, room, sender, recipient: { user, subscription, tokens: userTokens }, mentions, threadParent, settings, now,
       });
-      const decision = evaluateFilters(ctx, filters);
+      // The trace is for explain (which re-runs the pipeline) and for skip observers; the fan-out needs only the
+      // decision, so a 10,000-member room does not allocate 100,000 trace entries for nothing.
+      const decision = evaluateFilters(ctx, filters, { trace: wantsSkipEvents });
       if (decision.decision === 'skip') {
         push(skipped, decision.reason, user._id);
         if (wantsSkipEvents) skippedDecisions.push([decision, user._id]);
@@ -134,16 +136,17 @@ export class NotificationService {
       if (decision.delaySeconds) delayed.push(user._id);
     }
 
-    const badges = allBadges ?? (await source.badges(notified.map((n) => n.user._id)));
+    // The badge: unread here (the subscription was read after the counters counted this message) plus elsewhere.
+    const unreadElsewhere = allUnreadElsewhere ?? (await source.unreadElsewhere(notified.map((n) => n.user._id), room._id));
     const entries: IOutboxEntry[] = [];
     const vetoed: string[] = [];
     const vetoable = callbacks.list('beforePushSend').length > 0;
+    const build = pushNotificationBuilder({ message, room, sender, settings });
     for (const recipient of notified) {
-      let notification: IPushNotification | false = buildPushNotification({
-        message, room, sender, recipient, badge: badges.get(recipient.user._id) ?? 0, settings,
-      });
+      let notification: IPushNotification | false = build(recipient, (recipient.subscription.unread ?? 0) + (unreadElsewhere.get(recipient.user._id) ?? 0));
       if (vetoable) {
-        notification = await callbacks.runChained('beforePushSend', notification, { message, room, userId: recipient.user._id });
+        // Each hook call gets its own payload object: the built pushes share one.
+        notification = await callbacks.runChained('beforePushSend', { ...notification, payload: { ...notification.payload } }, { message, room, userId: recipient.user._id });
       }
       if (notification === false) {
         vetoed.push(recipient.user._id);

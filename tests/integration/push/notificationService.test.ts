@@ -69,6 +69,11 @@ describe('NotificationService: load → decide → build → enqueue', () => {
 
   it('queues one entry per device of each notified member and records why the others were skipped', async () => {
     await seedRoom();
+    // bob's other rooms: 3 unread in one, none in another — the badge counts every room
+    await tdb.db.collection<ISubscription>('rocketchat_subscription').insertMany([
+      aSubscription({ _id: 'bob-elsewhere-1', rid: 'room-2', u: { _id: 'bob', username: 'bob' }, unread: 3 }),
+      aSubscription({ _id: 'bob-elsewhere-2', rid: 'room-3', u: { _id: 'bob', username: 'bob' }, unread: 0 }),
+    ]);
     const message = aMessage({ _id: 'm1', rid: room._id });
     await tdb.db.collection<IMessage>('rocketchat_message').insertOne(message);
     const result = await service.notifyMessage(message, room);
@@ -81,7 +86,7 @@ describe('NotificationService: load → decide → build → enqueue', () => {
       ['m1:bob:tok-bob-0', 'apn', 'apn-bob'],
       ['m1:bob:tok-bob-1', 'gcm', 'gcm-bob'],
     ]);
-    expect(entries[0].notification).toEqual(expect.objectContaining({ title: '#general', body: 'alice: hello world', badge: 2 }));
+    expect(entries[0].notification).toEqual(expect.objectContaining({ title: '#general', body: 'alice: hello world', badge: 5 }));
     expect(entries[0].apnsId).not.toBe(entries[1].apnsId);
     expect(entries[0].collapseId).toBe(entries[1].collapseId); // one message, one notification on every device
 

@@ -30,6 +30,21 @@ describe('evaluateFilters', () => {
     });
   });
 
+  it('without a trace, gives the same decisions and records nothing', () => {
+    const cases = [
+      aContext(),
+      aContext({ mentions: mentioned }),
+      aContext({ user: { status: 'busy' } }),
+      aContext({ user: { statusConnection: 'online' }, settings: { Push_online_strategy: 'delay', Push_online_delay_seconds: 30 } }),
+    ];
+    for (const c of cases) {
+      const traced = evaluateFilters(c, defaultFilters);
+      const untraced = evaluateFilters(c, defaultFilters, { trace: false });
+      expect(untraced).toEqual({ ...traced, trace: [] });
+      expect(traced.trace.length).toBeGreaterThan(0);
+    }
+  });
+
   it('notifies with reason NOTIFY for an empty list', () => {
     expect(evaluateFilters(ctx, [])).toEqual({ decision: 'notify', reason: 'NOTIFY', trace: [] });
   });
