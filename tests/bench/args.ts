@@ -3,11 +3,13 @@ export interface BenchArgs {
   json?: string;
   /** Run only these scenarios (`fanout`, `delivery`, `latency`); all when empty. */
   only: string[];
+  /** Run the embedded database inside the bench process instead of in a process of its own. */
+  inProcessDb: boolean;
 }
 
-/** `[--quick] [--json FILE] [--only fanout,delivery,latency]` */
+/** `[--quick] [--json FILE] [--only fanout,delivery,latency] [--in-process-db]` */
 export function parseArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { quick: false, only: [] };
+  const args: BenchArgs = { quick: false, only: [], inProcessDb: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') args.quick = true;
@@ -17,8 +19,9 @@ export function parseArgs(argv: string[]): BenchArgs {
       args.json = file;
     } else if (arg.startsWith('--json=')) args.json = arg.slice('--json='.length);
     else if (arg === '--only') args.only = (argv[++i] ?? '').split(',').filter(Boolean);
+    else if (arg === '--in-process-db') args.inProcessDb = true;
     else if (arg === '--help' || arg === '-h') {
-      process.stdout.write('usage: npm run bench -- [--quick] [--json FILE] [--only fanout,delivery,latency]\n');
+      process.stdout.write('usage: npm run bench -- [--quick] [--json FILE] [--only fanout,delivery,latency] [--in-process-db]\n');
       process.exit(0);
     } else throw new Error(`unknown argument: ${arg}`);
   }

@@ -1,6 +1,7 @@
 import { MongoClient, type Db } from 'mongodb';
 import pino from 'pino';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../server/embedded-mongo';
+import { forkEmbeddedDatabase, type ForkedDatabase } from './forkEmbeddedDatabase';
 import { createHost, type Host } from '../../server/host/createHost';
 import type { IPushModule } from '../../server/push/createPushPlugin';
 import { startPushPlugin, type IStartedPushPlugin } from '../../server/push/startPushPlugin';
@@ -24,10 +25,14 @@ export interface BenchEnv {
   close(): Promise<void>;
 }
 
-export async function startBenchEnv(): Promise<BenchEnv> {
+/** Where the embedded database runs: in a process of its own (the default, like a real server) or in this one. */
+export type EmbeddedPlacement = 'process' | 'in-process';
+
+export async function startBenchEnv(placement: EmbeddedPlacement = 'process'): Promise<BenchEnv> {
   const external = process.env.MONGO_URL;
-  let embedded: EmbeddedMongo | undefined;
-  const url = external ?? (embedded = await startEmbeddedMongo({ port: 0 })).url;
+  let embedded: EmbeddedMongo | ForkedDatabase | undefined;
+  if (!external) embedded = placement === 'process' ? await forkEmbeddedDatabase() : await startEmbeddedMongo({ port: 0 });
+  const url = external ?? embedded!.url;
   const dbName = `chatpush_bench_${process.pid}`;
   const client = new MongoClient(url);
   const rawClient = new MongoClient(url);
@@ -57,7 +62,7 @@ export async function startBenchEnv(): Promise<BenchEnv> {
     host,
     push,
     simulators,
-    database: external ? `MONGO_URL (${new URL(external).host})` : 'embedded',
+    database: external ? `MONGO_URL (${new URL(external).host})` : placement === 'process' ? 'embedded (own process)' : 'embedded (in-process)',
     async close() {
       await host.close();
       await db.dropDatabase().catch(() => undefined);

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const inFreshEnv = async (run: (env: BenchEnv) => Promise<void>) => {
     collectGarbage();
     progress.update('starting the embedded database, the host, the push plugin and the simulators');
-    const env = await startBenchEnv();
+    const env = await startBenchEnv(args.inProcessDb ? 'in-process' : 'process');
     database = env.database;
     try {
       await run(env);
