@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import fastify, { FastifyBaseLogger, FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { handleError, handleNotFound } from './errorEnvelope';
@@ -25,6 +26,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     ajv: { customOptions: { allowUnionTypes: true, coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
     // fastify's two info lines per request are replaced by one debug line below.
     logController: new LogController({ disableRequestLogging: true }),
+    clientErrorHandler: answerClientError,
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
@@ -36,4 +38,23 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     );
   });
   return app;
+}
+
+/**
+ * Requests Node's HTTP parser refuses before fastify sees them (headers or a query string over the size limit,
+ * malformed request lines) still get the API's error envelope, so clients see one error shape everywhere.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: import('node:net').Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const body = JSON.stringify({
+    success: false,
+    error: tooLarge ? 'The request line or headers are too large (a query string over 16 kB?)' : 'Malformed HTTP request',
+    errorType: tooLarge ? 'error-request-too-large' : status === 408 ? 'error-request-timeout' : 'error-bad-request',
+  });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }

@@ -27,5 +27,7 @@ export abstract class BaseModel<T extends Document & { _id: string }> implements
 
 /** Escapes text for an exact, case-insensitive regular expression match. */
 export function exactInsensitive(text: string): RegExp {
-  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i');
+  // A BSON regex is a C string: a NUL in the pattern cannot be sent, so it goes escaped (it then matches nothing
+  // that a valid name holds, instead of failing the query).
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\u0000/g, '\\x00')}$`, 'i');
 }

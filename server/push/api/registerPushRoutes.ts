@@ -41,7 +41,15 @@ export function registerPushRoutes(deps: IPushRouteDeps): void {
       ...signedIn,
       schema: {
         body: object(
-          { id, type: { type: 'string', enum: ['apn', 'gcm'] }, value: str(4096, { pattern: '^[^\\s$]+$' }), appName: str(256, { pattern: '^[^\\s$]+$' }) },
+          {
+            id,
+            type: { type: 'string', enum: ['apn', 'gcm'] },
+            // APNs tokens are hex, FCM registration tokens base64url with ':'; nothing else belongs in a URL path
+            // segment (APNs) or a JSON field the providers parse.
+            value: str(4096, { pattern: '^[A-Za-z0-9_:.-]+$' }),
+            // A bundle id / package name, which is also the APNs topic header.
+            appName: str(256, { pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }),
+          },
           ['type', 'value', 'appName'],
         ),
       },
@@ -92,7 +100,8 @@ export function registerPushRoutes(deps: IPushRouteDeps): void {
     };
   });
 
-  app.post(`${API}/push.test`, signedIn, async (request: FastifyRequest) => {
+  // No parameters: an empty body, `{}` or none at all; anything else is refused like everywhere else.
+  app.post(`${API}/push.test`, { ...signedIn, schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: {} } } }, async (request: FastifyRequest) => {
     const user = currentUser(request);
     const waitMs = testLimit.take(user._id, Date.now());
     if (waitMs > 0) {

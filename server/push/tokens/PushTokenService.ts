@@ -16,19 +16,22 @@ export interface IRegisterTokenInput {
 
 /**
  * Devices (`_raix_push_app_tokens`), as Rocket.Chat's `Push.registerPushToken` keeps them: one document per
- * device, found by the app's device id or by (token, appName); a token registered by another user moves to
- * that user (a shared phone changing hands); duplicates of the same token are removed so a phone never gets
- * the same push twice.
+ * device, found by the app's device id (the caller's own) or by (token, appName); a token registered by another user
+ * moves to that user (a shared phone changing hands); duplicates of the same token are removed so a phone never
+ * gets the same push twice.
  */
 export class PushTokenService {
   constructor(private readonly tokens: Collection<IPushToken>) {}
 
   async register(input: IRegisterTokenInput): Promise<IPushToken> {
     const tokenField = `token.${input.type}`;
+    // A device id is only looked up among the caller's own devices: knowing another user's device id must not let
+    // anyone take that device over. Holding the token itself is proof enough (a phone changing hands).
+    const byId = input.id ? await this.tokens.findOne({ _id: input.id }) : null;
     const existing =
-      (input.id ? await this.tokens.findOne({ _id: input.id }) : null) ??
+      (byId && byId.userId === input.userId ? byId : null) ??
       (await this.tokens.findOne({ [tokenField]: input.value, appName: input.appName }));
-    const _id = existing?._id ?? input.id ?? randomId();
+    const _id = existing?._id ?? (input.id && !byId ? input.id : randomId());
     const fields = {
       token: input.type === 'apn' ? { apn: input.value } : { gcm: input.value },
       appName: input.appName,

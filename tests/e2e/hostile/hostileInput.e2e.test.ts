@@ -206,17 +206,12 @@ async function expectRefusedWithoutTrace(send: () => Promise<{ status: number; b
   expect(await snapshot()).toEqual(before);
 }
 
-/** Cases that are known to fail today (see the report): kept out of the main table, listed as test.failing below. */
-const KNOWN: Record<string, string> = {
-  'login user NUL': 'a NUL in the login name answers 500 (it reaches a BSON regex)',
-  'im.create username NUL': 'a NUL in the username answers 500 (it reaches a BSON regex)',
-};
 
 describe('every body field refuses what its kind cannot hold (4xx, errorType, nothing stored)', () => {
   const cases = endpoints.flatMap((endpoint) =>
     endpoint.fields.flatMap((field) => mutationsFor(field).map(([title, value]) => ({ endpoint, field, title, value }))),
   );
-  it.each(cases.filter((c) => !KNOWN[`${c.endpoint.path} ${c.field.path} ${c.title}`]).map((c) => [`${c.endpoint.method} ${c.endpoint.path} — ${c.field.path}: ${c.title}`, c] as const))(
+  it.each(cases.map((c) => [`${c.endpoint.method} ${c.endpoint.path} — ${c.field.path}: ${c.title}`, c] as const))(
     '%s',
     async (_title, c) => {
       await expectRefusedWithoutTrace(() => w.api.call(c.endpoint.method, c.endpoint.path, { body: withPath(c.endpoint.valid(), c.field.path, c.value), auth: credentials(c.endpoint.who) }));
@@ -309,18 +304,15 @@ describe("other users' ids and rooms are refused (403/404), and nothing of their
   });
 });
 
-/**
- * Known defects, found by this suite (see the report): each test states the correct behaviour and fails today.
- * When one is fixed, its test.failing starts failing: move it into the tables above.
- */
-describe('known defects (fail today)', () => {
-  test.failing('login: a NUL in the login name is refused with 400, not 500', async () => {
+/** Defects this suite found, now fixed: each test states the correct behaviour. */
+describe('formerly known defects', () => {
+  test('login: a NUL in the login name is refused with 400, not 500', async () => {
     await expectRefusedWithoutTrace(() => w.api.post('login', { user: 'a\u0000b', password: 'x' }));
   });
-  test.failing('im.create: a NUL in the username is refused with 400, not 500', async () => {
+  test('im.create: a NUL in the username is refused with 400, not 500', async () => {
     await expectRefusedWithoutTrace(() => w.api.post('im.create', { username: 'b\u0000ob' }, w.alice));
   });
-  test.failing.each([
+  test.each([
     ['a lone surrogate (stored as U+FFFD)', 'ab\ud800cd'],
     ['a right-to-left override', 'ab\u202ecd'],
     ['a NUL', 'ab\u0000cd'],
@@ -328,13 +320,13 @@ describe('known defects (fail today)', () => {
   ])('push.token: a device token holding %s is refused', async (_title, value) => {
     await expectRefusedWithoutTrace(() => w.api.post('push.token', { type: 'apn', value, appName: 'chat.rocket.ios' }, w.alice));
   });
-  test.failing('push.token: an appName (the APNs topic) holding a zero-width space is refused', async () => {
+  test('push.token: an appName (the APNs topic) holding a zero-width space is refused', async () => {
     await expectRefusedWithoutTrace(() => w.api.post('push.token', { type: 'apn', value: 'ef'.repeat(32), appName: 'chat.rocket\u200b.ios' }, w.alice));
   });
-  test.failing('push.test: unknown body fields are refused like everywhere else', async () => {
+  test('push.test: unknown body fields are refused like everywhere else', async () => {
     await expectRefusedWithoutTrace(() => w.api.call('POST', 'push.test', { body: { isAdmin: true }, auth: w.bob }));
   });
-  test.failing('a 20 kB query string is answered in the error envelope (today: 431 from the HTTP parser, without errorType)', async () => {
+  test('a 20 kB query string is answered in the error envelope (431 from the HTTP parser, with errorType)', async () => {
     await expectRefusedWithoutTrace(() => w.api.call('GET', `/api/v1/push.info?x=${'a'.repeat(20_000)}`, { auth: w.alice }));
   });
 });

@@ -88,6 +88,11 @@ describe('push scheduled jobs', () => {
     await service.register({ userId: 'u2', id: first._id, type: 'apn', value: 'new-token', appName: 'app', now });
     expect((await tokens.find().toArray()).map((t) => [t._id, t.token])).toEqual([[first._id, { apn: 'new-token' }]]);
     await service.register({ userId: 'u2', id: first._id, type: 'apn', value: 'shared-phone', appName: 'app', now });
+    // someone who only knows the device id cannot take the device over: they get a device of their own
+    const intruder = await service.register({ userId: 'u9', id: first._id, type: 'apn', value: 'intruder-token', appName: 'app', now });
+    expect(intruder._id).not.toBe(first._id);
+    expect((await tokens.findOne({ _id: first._id }))?.userId).toBe('u2');
+    await service.unregister('u9', 'intruder-token');
     expect(await service.unregister('u1', 'shared-phone')).toBe(0); // not u1's any more
     expect(await service.unregister('u2', 'shared-phone')).toBe(1);
   });
