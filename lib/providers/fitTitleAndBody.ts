@@ -13,14 +13,16 @@ export interface IFittedText {
  * Shortens the body, then the title, on grapheme boundaries (with an ellipsis) until `measure(title, body)` is at
  * most `limit` bytes. `measure` builds the real payload, so JSON escaping and texts that appear twice are counted
  * exactly. Each text is cut by a binary search over its byte budget: about a dozen measurements at most.
+ * `measured`: `measure(title, body)` when the caller already knows it (it is not measured again).
  */
 export function fitTitleAndBody(
   title: string,
   body: string,
   limit: number,
   measure: (title: string, body: string) => number,
+  measured?: number,
 ): IFittedText {
-  let bytes = measure(title, body);
+  let bytes = measured ?? measure(title, body);
   if (bytes <= limit) return { title, body, bytes, fits: true };
 
   const fittedBody = longestFitting(body, (b) => measure(title, b), limit);

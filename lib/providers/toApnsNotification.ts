@@ -33,6 +33,8 @@ export interface IApnsHeaders {
 export interface IApnsRequest {
   headers: IApnsHeaders;
   payload: IApnsPayload;
+  /** The JSON body as it goes on the wire: `JSON.stringify(payload)`, serialised once here. */
+  body: string;
   /** UTF-8 size of the JSON body. */
   bytes: number;
   /** False when the payload is over the limit even with empty texts (APNs would answer 413). */
@@ -59,7 +61,19 @@ export function toApnsNotification(delivery: IPushDelivery): IApnsRequest {
     ejson,
     messageFrom: n.from,
   });
-  const fitted = fitTitleAndBody(n.title, n.body, APNS_MAX_PAYLOAD_BYTES, (t, b) => jsonBytes(build(t, b)));
+  // Almost every push fits as it is: one serialisation gives both the body and its size. Only a payload over the
+  // limit goes through the fitting, which measures candidate payloads until one fits.
+  let payload = build(n.title, n.body);
+  let body = JSON.stringify(payload);
+  let bytes = Buffer.byteLength(body, 'utf8');
+  let fits = true;
+  if (bytes > APNS_MAX_PAYLOAD_BYTES) {
+    const fitted = fitTitleAndBody(n.title, n.body, APNS_MAX_PAYLOAD_BYTES, (t, b) => jsonBytes(build(t, b)), bytes);
+    payload = build(fitted.title, fitted.body);
+    body = JSON.stringify(payload);
+    bytes = fitted.bytes;
+    fits = fitted.fits;
+  }
   return {
     headers: {
       'apns-id': delivery.apnsId,
@@ -69,9 +83,10 @@ export function toApnsNotification(delivery: IPushDelivery): IApnsRequest {
       'apns-priority': '10',
       'apns-expiration': String(delivery.expiresAt),
     },
-    payload: build(fitted.title, fitted.body),
-    bytes: fitted.bytes,
-    fits: fitted.fits,
+    payload,
+    body,
+    bytes,
+    fits,
   };
 }
 

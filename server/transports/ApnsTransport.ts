@@ -35,6 +35,9 @@ export interface ApnsTransportOptions {
   now?: () => Date;
 }
 
+/** The classification of every accepted push (read-only; shared to spare an object per push). */
+const DELIVERED = classification('delivered', 'OK', { status: 200 });
+
 /** node-apn accepts a string as PEM only when it has this header; any other string it reads as a file path. */
 const PEM_HEADER = /-----BEGIN ([A-Z\s*]+)-----/;
 
@@ -69,7 +72,19 @@ export class ApnsTransport implements IPushTransport {
   async send(deliveries: IPushDelivery[]): Promise<IDeliveryResult[]> {
     const provider = this.providerOrThrow();
     if (deliveries.length === 0) return [];
-    return mapWithConcurrency(deliveries, this.options.concurrency ?? 100, (delivery) => this.deliver(provider, delivery));
+    const concurrency = this.options.concurrency ?? 100;
+    // Within the limit (the outbox's chunks are): every request at once, without a pool of workers.
+    if (deliveries.length <= concurrency) {
+      const answers = deliveries.map((delivery) => this.deliver(provider, delivery));
+      try {
+        return await Promise.all(answers);
+      } catch (error) {
+        // As mapWithConcurrency: fail only once nothing is left running unobserved.
+        await Promise.allSettled(answers);
+        throw error;
+      }
+    }
+    return mapWithConcurrency(deliveries, concurrency, (delivery) => this.deliver(provider, delivery));
   }
 
   async close(): Promise<void> {
@@ -88,6 +103,7 @@ export class ApnsTransport implements IPushTransport {
     }
     const note = new apn.Notification();
     note.rawPayload = request.payload;
+    withCompiledBody(note, request.body);
     note.id = delivery.apnsId;
     note.collapseId = delivery.collapseId;
     note.topic = delivery.appName;
@@ -103,7 +119,7 @@ export class ApnsTransport implements IPushTransport {
     }
     const retryAfter = this.retryAfter?.take(delivery.apnsId);
     const sent = response.sent[0];
-    if (sent) return toResult(delivery, this.route, classification('delivered', 'OK', { status: 200 }), echoedId(sent) ?? delivery.apnsId);
+    if (sent) return toResult(delivery, this.route, DELIVERED, echoedId(sent) ?? delivery.apnsId);
     const failed = response.failed[0] as (apn.ResponseFailure & { error?: unknown }) | undefined;
     const classified = classifyApnsResponse(
       { status: failed?.status, reason: failed?.response?.reason, retryAfter, error: failed?.error ?? new Error('no answer') },
@@ -175,6 +191,16 @@ function forgetDestroyedSessions(provider: IApnsProvider): void {
   for (const name of ['session', 'manageChannelsSession']) {
     if (client[name]?.destroyed) client[name] = null;
   }
+}
+
+/**
+ * node-apn 8.1.0's `Notification.compile()` serialises the notification (`JSON.stringify(this)`, i.e. its
+ * `rawPayload`) once and keeps the result in `compiled`. `body` is exactly that serialisation, already made (and
+ * measured) by `toApnsNotification`: filling the cache spares a second `JSON.stringify` per push. Were the library
+ * to stop reading the cache, it would serialise `rawPayload` itself and send the same bytes.
+ */
+function withCompiledBody(note: apn.Notification, body: string): void {
+  (note as apn.Notification & { compiled?: string | false }).compiled = body;
 }
 
 function echoedId(sent: apn.ResponseSent): string | undefined {

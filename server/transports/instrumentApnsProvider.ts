@@ -32,24 +32,32 @@ export function instrumentApnsProvider(provider: unknown): IRetryAfterLog | unde
   const client = (provider as { client?: ClientLike } | undefined)?.client;
   if (!client || typeof client.request !== 'function') return undefined;
   const seen = new Map<string, string>();
+  const onResponse = (apnsId: string) => (responseHeaders: Record<string, unknown>) => {
+    const value = responseHeaders['retry-after'];
+    if (value === undefined) return;
+    if (seen.size >= MAX_KEPT) seen.delete(seen.keys().next().value as string);
+    seen.set(apnsId, String(value));
+  };
+  // One stand-in per session (node-apn keeps its session for as long as the connection lives), not one per request.
+  const standIns = new WeakMap<SessionLike, SessionLike>();
+  const standInFor = (session: SessionLike): SessionLike => {
+    let watched = standIns.get(session);
+    if (!watched) {
+      watched = {
+        request(headers, ...args) {
+          const stream = session.request(headers, ...args);
+          const apnsId = headers['apns-id'];
+          if (typeof apnsId === 'string') stream.prependListener?.('response', onResponse(apnsId));
+          return stream;
+        },
+      };
+      standIns.set(session, watched);
+    }
+    return watched;
+  };
   const original = client.request;
   client.request = function (this: ClientLike, session: SessionLike, ...rest: unknown[]) {
-    const watched: SessionLike = {
-      request(headers, ...args) {
-        const stream = session.request(headers, ...args);
-        const apnsId = headers['apns-id'];
-        if (typeof apnsId === 'string') {
-          stream.prependListener?.('response', (responseHeaders) => {
-            const value = responseHeaders['retry-after'];
-            if (value === undefined) return;
-            if (seen.size >= MAX_KEPT) seen.delete(seen.keys().next().value as string);
-            seen.set(apnsId, String(value));
-          });
-        }
-        return stream;
-      },
-    };
-    return original.call(this, watched, ...rest);
+    return original.call(this, session && typeof session === 'object' ? standInFor(session) : session, ...rest);
   };
   return {
     take(apnsId) {

@@ -29,7 +29,7 @@ export interface IRouteStatus {
  * The state machine is the pure `lib/delivery/circuitBreaker`; this class only keeps one state per route.
  */
 export class CircuitBreakerGuard implements IRouteGuard {
-  private readonly states = new Map<string, { state: IBreakerState; lastHealth?: RouteHealth; lastAnswerAt?: Date }>();
+  private readonly states = new Map<string, IRouteEntry>();
   private readonly listeners = new Set<(route: string, status: BreakerStatus) => void>();
 
   constructor(private readonly options: IBreakerOptions = DEFAULT_BREAKER_OPTIONS) {}
@@ -54,7 +54,11 @@ export class CircuitBreakerGuard implements IRouteGuard {
     const entry = this.entry(route);
     entry.lastHealth = health;
     entry.lastAnswerAt = now;
-    this.update(route, entry, nextBreakerState(entry.state, breakerEventFor(health), now.getTime(), this.options));
+    const event = breakerEventFor(health);
+    // A success on a steady route (closed, a full window of successes, nothing to forget) leaves a state equal to
+    // the current one: keep it rather than copy the window for every answer.
+    if (event === 'success' && entry.steady) return;
+    this.update(route, entry, nextBreakerState(entry.state, event, now.getTime(), this.options));
   }
 
   /** Every route seen so far, for health, metrics and the admin page. */
@@ -88,18 +92,42 @@ export class CircuitBreakerGuard implements IRouteGuard {
     return () => this.listeners.delete(listener);
   }
 
-  private entry(route: string) {
+  private entry(route: string): IRouteEntry {
     let entry = this.states.get(route);
     if (!entry) {
-      entry = { state: CLOSED_BREAKER };
+      entry = { state: CLOSED_BREAKER, steady: false };
       this.states.set(route, entry);
     }
     return entry;
   }
 
-  private update(route: string, entry: { state: IBreakerState }, next: IBreakerState): void {
+  private update(route: string, entry: IRouteEntry, next: IBreakerState): void {
+    if (next === entry.state) return;
     const changed = next.status !== entry.state.status;
     entry.state = next;
+    entry.steady = isSteady(next, this.options);
     if (changed) for (const listener of this.listeners) listener(route, next.status);
   }
+}
+
+interface IRouteEntry {
+  state: IBreakerState;
+  /** `isSteady(state)`, computed once per state. */
+  steady: boolean;
+  lastHealth?: RouteHealth;
+  lastAnswerAt?: Date;
+}
+
+/**
+ * Whether one more success changes nothing in the state's content: closed, no failure in a full window, no
+ * failure streak, no past openings to forget.
+ */
+function isSteady(state: IBreakerState, options: IBreakerOptions): boolean {
+  return (
+    state.status === 'closed' &&
+    state.consecutiveFailures === 0 &&
+    state.openings === 0 &&
+    state.recent.length === options.windowSize &&
+    !state.recent.includes(true)
+  );
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IOutboxEntry, OutboxState } from '../../../definitions/IOutboxEntry';
+import type { IOutboxAttempt, IOutboxEntry, OutboxState } from '../../../definitions/IOutboxEntry';
 import type { IDeliveryResult, IPushDelivery, IPushTransport } from '../../../definitions/IPushTransport';
 import { computeNextAttempt } from '../../../lib/delivery/computeNextAttempt';
 import { isPushError } from '../../../lib/errors';
@@ -214,16 +214,18 @@ export class OutboxWorker {
       const now = this.clock();
       const transport = this.options.transport();
       const expired: IOutboxEntry[] = [];
-      const byRoute = new Map<string, IOutboxEntry[]>();
+      const byRoute = new Map<string, IClaimed[]>();
       for (const entry of entries) {
         if (entry.expiresAt.getTime() <= now.getTime()) {
           expired.push(entry);
           continue;
         }
-        const route = transport.routeOf(toDelivery(entry));
+        // Each entry becomes a delivery once: the route and the transport both read it.
+        const delivery = toDelivery(entry);
+        const route = transport.routeOf(delivery);
         const group = byRoute.get(route);
-        if (group) group.push(entry);
-        else byRoute.set(route, [entry]);
+        if (group) group.push({ entry, delivery });
+        else byRoute.set(route, [{ entry, delivery }]);
       }
       const work: Promise<void>[] = [];
       if (expired.length > 0) {
@@ -236,36 +238,36 @@ export class OutboxWorker {
     }
   }
 
-  private async sendRoute(claimId: string, transport: IPushTransport, route: string, entries: IOutboxEntry[]): Promise<void> {
+  private async sendRoute(claimId: string, transport: IPushTransport, route: string, claimed: IClaimed[]): Promise<void> {
     const admission = this.options.guard.admit(route, this.clock());
     if (!admission.allowed) {
       // The route's circuit is open: do not touch it, and do not count this as an attempt.
       await this.record(
         claimId,
-        entries.map((e) => [e, { id: e._id, outcome: 'retry', reason: 'CIRCUIT_OPEN', route, retryAfterMs: 0 }]),
+        claimed.map(({ entry: e }) => [e, { id: e._id, outcome: 'retry', reason: 'CIRCUIT_OPEN', route, retryAfterMs: 0 }]),
         { circuitOpenUntil: admission.retryAt },
       );
       return;
     }
-    if (admission.maxDeliveries !== undefined && entries.length > admission.maxDeliveries) {
+    if (admission.maxDeliveries !== undefined && claimed.length > admission.maxDeliveries) {
       // A half-open circuit lets a probe through; the rest wait for its answer.
-      const waiting = entries.splice(admission.maxDeliveries);
+      const waiting = claimed.splice(admission.maxDeliveries);
       await this.record(
         claimId,
-        waiting.map((e) => [e, { id: e._id, outcome: 'retry', reason: 'CIRCUIT_PROBING', route }]),
+        waiting.map(({ entry: e }) => [e, { id: e._id, outcome: 'retry', reason: 'CIRCUIT_PROBING', route }]),
         { circuitOpenUntil: new Date(this.clock().getTime() + 1000) },
       );
     }
     const slots = this.slotsFor(route);
     const chunks: Promise<void>[] = [];
-    for (let i = 0; i < entries.length; i += this.chunkSize) {
-      const chunk = entries.slice(i, i + this.chunkSize);
+    for (let i = 0; i < claimed.length; i += this.chunkSize) {
+      const chunk = claimed.slice(i, i + this.chunkSize);
       chunks.push(
         (async () => {
           await slots.acquire();
           try {
-            const results = await this.sendChunk(transport, route, chunk.map(toDelivery));
-            await this.record(claimId, chunk.map((entry) => [entry, results.get(entry._id) ?? missingResult(entry, route)]));
+            const results = await this.sendChunk(transport, route, chunk.map((c) => c.delivery));
+            await this.record(claimId, pairResults(chunk, results, route));
           } finally {
             slots.release();
           }
@@ -275,16 +277,15 @@ export class OutboxWorker {
     await Promise.all(chunks);
   }
 
-  private async sendChunk(transport: IPushTransport, route: string, deliveries: IPushDelivery[]): Promise<Map<string, IDeliveryResult>> {
-    let results: IDeliveryResult[];
+  private async sendChunk(transport: IPushTransport, route: string, deliveries: IPushDelivery[]): Promise<IDeliveryResult[]> {
     try {
-      results = await transport.send(deliveries);
+      return await transport.send(deliveries);
     } catch (error) {
       // A transport throws only when it cannot work at all (e.g. credentials missing). The pushes wait for an
       // admin to fix it, within their age bound; health and push.test say what is wrong.
       const notConfigured = isPushError(error, 'PUSH_ERR_TRANSPORT_NOT_CONFIGURED');
       const reason = isPushError(error) ? error.code : 'TRANSPORT_ERROR';
-      results = deliveries.map((d) => ({
+      return deliveries.map((d) => ({
         id: d.id,
         outcome: 'retry' as const,
         reason,
@@ -293,7 +294,6 @@ export class OutboxWorker {
         detail: error instanceof Error ? error.message : String(error),
       }));
     }
-    return new Map(results.map((r) => [r.id, r]));
   }
 
   private async record(
@@ -306,6 +306,7 @@ export class OutboxWorker {
     const settlements: IOutboxSettlement[] = [];
     const settled: ISettledDelivery[] = [];
     const deadTokens: Array<[IOutboxEntry, IDeliveryResult]> = [];
+    let previous: IOutboxAttempt | undefined;
     for (const [entry, result] of pairs) {
       if (!options.circuitOpenUntil && result.reason !== 'EXPIRED') {
         this.options.guard.record(result.route, result.routeHealth ?? 'ok', now);
@@ -350,7 +351,7 @@ export class OutboxWorker {
         nextAttemptAt,
         deliveredAt: state === 'delivered' ? now : undefined,
         refundAttempt: options.circuitOpenUntil !== undefined,
-        attempt: withoutUndefined({ at: now, outcome: result.outcome, route: result.route, status: result.status, reason: result.reason, detail: result.detail }),
+        attempt: (previous = attemptOf(result, now, previous)),
         now,
       });
       settled.push({ entry, result, state, nextAttemptAt });
@@ -404,8 +405,52 @@ function errorSummary(error: unknown): { message: string; code?: unknown } {
   return { message: String(error) };
 }
 
-/** BSON stores `undefined` as null; leave absent fields absent instead. */
-function withoutUndefined<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as Array<keyof T>) if (value[key] === undefined) delete value[key];
-  return value;
+/**
+ * The attempt record of a result (BSON stores `undefined` as null: absent fields stay absent). The previous
+ * record when it says the same (a chunk's answers mostly do): settlements sharing one record are recognised as
+ * one update at a glance, and the chunk allocates one record instead of one per push.
+ */
+function attemptOf(result: IDeliveryResult, at: Date, previous?: IOutboxAttempt): IOutboxAttempt {
+  if (
+    previous !== undefined &&
+    previous.at === at &&
+    previous.outcome === result.outcome &&
+    previous.route === result.route &&
+    previous.status === result.status &&
+    previous.reason === result.reason &&
+    previous.detail === result.detail
+  ) {
+    return previous;
+  }
+  const attempt: IOutboxAttempt = { at, outcome: result.outcome };
+  if (result.route !== undefined) attempt.route = result.route;
+  if (result.status !== undefined) attempt.status = result.status;
+  if (result.reason !== undefined) attempt.reason = result.reason;
+  if (result.detail !== undefined) attempt.detail = result.detail;
+  return attempt;
+}
+
+/** An entry of a claim and the delivery the transport gets for it (built once per entry). */
+interface IClaimed {
+  entry: IOutboxEntry;
+  delivery: IPushDelivery;
+}
+
+/**
+ * Each entry of a chunk with its result. Transports answer in input order, which is checked entry by entry; any
+ * other order is matched by id, and an entry without a result gets one saying so.
+ */
+function pairResults(chunk: IClaimed[], results: IDeliveryResult[], route: string): Array<[IOutboxEntry, IDeliveryResult]> {
+  const pairs = new Array<[IOutboxEntry, IDeliveryResult]>(chunk.length);
+  let byId: Map<string, IDeliveryResult> | undefined;
+  for (let i = 0; i < chunk.length; i++) {
+    const entry = chunk[i].entry;
+    let result: IDeliveryResult | undefined = results[i];
+    if (result?.id !== entry._id) {
+      byId ??= new Map(results.map((r) => [r.id, r]));
+      result = byId.get(entry._id);
+    }
+    pairs[i] = [entry, result ?? missingResult(entry, route)];
+  }
+  return pairs;
 }

@@ -206,6 +206,87 @@ describe('push outbox (durable, idempotent, leased)', () => {
     }
   });
 
+  it('claims whole entries, exactly as stored, whether this outbox enqueued them or another instance did', async () => {
+    const now = new Date('2026-12-04T10:00:00Z');
+    const other = await new MongoClient(tdb.url).connect();
+    try {
+      const otherOutbox = new OutboxModel(other.db(tdb.dbName));
+      const mine = [anEntry({}, now), anEntry({ cancelOnRead: true }, now)];
+      const theirs = [anEntry({}, now)];
+      await outbox.enqueue(mine);
+      await otherOutbox.enqueue(theirs);
+      const claimed = await outbox.claimDue('w:1', now, 30_000, 10);
+      const stored = await outbox.collection.find({}).toArray();
+      expect(claimed.map((e) => e._id).sort()).toEqual([...mine, ...theirs].map((e) => e._id).sort());
+      for (const entry of claimed) {
+        const copy = stored.find((s) => s._id === entry._id);
+        expect(entry).toEqual(copy);
+        // Same fields in the same order as the stored document.
+        expect(Object.keys(entry)).toEqual(Object.keys(copy!));
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('claims what is stored, not what a refused duplicate enqueue carried', async () => {
+    const now = new Date('2026-12-04T10:00:00Z');
+    const first = anEntry({}, now);
+    const other = await new MongoClient(tdb.url).connect();
+    try {
+      await new OutboxModel(other.db(tdb.dbName)).enqueue([first]);
+      const duplicate = { ...first, token: 'another-token', notification: { ...first.notification, body: 'changed' } };
+      const fresh = anEntry({}, now);
+      expect(await outbox.enqueue([duplicate, fresh])).toBe(1);
+      const claimed = await outbox.claimDue('w:1', now, 30_000, 10);
+      const again = claimed.find((e) => e._id === first._id);
+      expect(again?.token).toBe(first.token);
+      expect(again?.notification.body).toBe(first.notification.body);
+      expect(claimed.find((e) => e._id === fresh._id)?.token).toBe(fresh.token);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('reads the current state, attempts and history with the content on every claim (a retry)', async () => {
+    let now = new Date('2026-12-04T10:00:00Z');
+    const entry = anEntry({}, now);
+    await outbox.enqueue([entry]);
+    const [first] = await outbox.claimDue('w:1', now, 30_000, 10);
+    const attempt = { at: now, outcome: 'retry' as const, status: 503, reason: 'ServiceUnavailable' };
+    const retryAt = new Date(now.getTime() + 5_000);
+    expect(await outbox.settle([{ id: first._id, claimId: 'w:1', state: 'retry', attempt, nextAttemptAt: retryAt, now }])).toBe(1);
+    now = new Date(now.getTime() + 6_000);
+    const [second] = await outbox.claimDue('w:2', now, 30_000, 10);
+    expect(second).toEqual(await outbox.collection.findOne({ _id: entry._id }));
+    expect(second).toMatchObject({ attempts: 2, lockedBy: 'w:2', history: [attempt], apnsId: entry.apnsId, notification: entry.notification });
+  });
+
+  it('records each settlement of one call exactly, sharing an update only between identical ones', async () => {
+    const now = new Date('2026-12-04T10:00:00Z');
+    const entries = Array.from({ length: 5 }, () => anEntry({}, now));
+    await outbox.enqueue(entries);
+    await outbox.claimDue('w:1', now, 30_000, 10);
+    const at = new Date(now.getTime() + 1_000);
+    const delivered = { at, outcome: 'delivered' as const, route: 'apns:K:sandbox', status: 200, reason: 'OK' };
+    const retryAt = new Date(now.getTime() + 60_000);
+    const modified = await outbox.settle([
+      { id: entries[0]._id, claimId: 'w:1', state: 'delivered', deliveredAt: at, attempt: { ...delivered }, now: at },
+      { id: entries[1]._id, claimId: 'w:1', state: 'delivered', deliveredAt: at, attempt: { ...delivered }, now: at },
+      { id: entries[2]._id, claimId: 'w:1', state: 'delivered', deliveredAt: at, attempt: { ...delivered, route: 'apns:K2:sandbox' }, now: at },
+      { id: entries[3]._id, claimId: 'w:1', state: 'retry', nextAttemptAt: retryAt, attempt: { at, outcome: 'retry', status: 503, reason: 'ServiceUnavailable' }, now: at },
+      { id: entries[4]._id, claimId: 'someone-else:1', state: 'delivered', deliveredAt: at, attempt: { ...delivered }, now: at },
+    ]);
+    expect(modified).toBe(4);
+    const byId = new Map((await outbox.collection.find({}).toArray()).map((e) => [e._id, e]));
+    for (const i of [0, 1]) expect(byId.get(entries[i]._id)).toMatchObject({ state: 'delivered', deliveredAt: at, history: [delivered] });
+    expect(byId.get(entries[2]._id)).toMatchObject({ state: 'delivered', history: [{ ...delivered, route: 'apns:K2:sandbox' }] });
+    expect(byId.get(entries[3]._id)).toMatchObject({ state: 'retry', nextAttemptAt: retryAt, lastError: { at, status: 503, reason: 'ServiceUnavailable' } });
+    expect(byId.get(entries[3]._id)?.deliveredAt).toBeUndefined();
+    expect(byId.get(entries[4]._id)).toMatchObject({ state: 'sending', lockedBy: 'w:1', history: [] });
+    for (const i of [0, 1, 2, 3]) expect(byId.get(entries[i]._id)?.lockedBy).toBeUndefined();
+  });
+
   it('cancels pushes delayed for an online user when they read the room', async () => {
     const now = new Date('2026-12-04T10:00:00Z');
     const later = new Date(now.getTime() + 60_000);

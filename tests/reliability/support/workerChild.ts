@@ -18,7 +18,7 @@ const send = (message: WorkerChildMessage) => process.send?.(message);
 class ReportingOutbox extends OutboxModel {
   override async claim(claimId: string, now: Date, leaseMs: number, limit: number): Promise<IOutboxClaim> {
     const claim = await super.claim(claimId, now, leaseMs, limit);
-    if (claim.entries.length > 0) send({ type: 'claimed', claimId, ids: claim.entries.map((e) => e._id), at: Date.now() });
+    if (claim.entries.length > 0) send({ type: 'claimed', claimId, ids: claim.entries.map((e) => e._id), at: now.getTime() });
     return claim;
   }
 }

@@ -37,6 +37,7 @@ describe('toApnsNotification', () => {
       'apns-expiration': '1900000000',
     });
     expect(JSON.parse(request.payload.ejson)).toEqual(delivery.notification.payload);
+    expect(request.body).toBe(JSON.stringify(request.payload));
     expect(request.bytes).toBe(bytesOf(request.payload));
     expect(request.fits).toBe(true);
   });
@@ -53,6 +54,8 @@ describe('toApnsNotification', () => {
     expect(kept.endsWith(ELLIPSIS)).toBe(true);
     expect(graphemes(kept.slice(0, -1)).every((g) => g === FAMILY)).toBe(true);
     expect(request.bytes).toBe(bytesOf(request.payload));
+    // The body sent is the fitted payload, not the one first measured.
+    expect(request.body).toBe(JSON.stringify(request.payload));
     expect(request.bytes).toBeLessThanOrEqual(APNS_MAX_PAYLOAD_BYTES);
     // As long as possible: one more family would not fit.
     expect(request.bytes + Buffer.byteLength(FAMILY)).toBeGreaterThan(APNS_MAX_PAYLOAD_BYTES);
