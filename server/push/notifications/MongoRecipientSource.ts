@@ -15,6 +15,12 @@ const USER_FIELDS = {
   _id: 1, username: 1, name: 1, active: 1, status: 1, statusConnection: 1, roles: 1, 'settings.preferences': 1,
 } as const;
 const TOKEN_FIELDS = { _id: 1, token: 1, appName: 1, userId: 1, enabled: 1 } as const;
+/**
+ * The reads' first batch size: everything in one reply (the server still caps a reply at 16 MiB and the rest then
+ * follows by getMore). The driver's default first batch is 101 documents, which costs a large room's reads a
+ * second round trip each.
+ */
+const ONE_REPLY = 100_000;
 
 /**
  * All documents of a cursor opened with `raw: true`, decoded in one pass each. The driver's own decoding walks
@@ -45,8 +51,8 @@ export interface IRecipientSource {
 }
 
 /**
- * Loads a message's audience in four queries whatever the room size (subscriptions, users, tokens, unread elsewhere), each
- * an indexed `$in` with a projection. The query narrows only by what is cheap and certain (the room, the sender,
+ * Loads a message's audience: the room's subscriptions in one query, then for each batch of members (see
+ * NotificationService) their users, devices and unread elsewhere, each an indexed `$in` with a projection. The query narrows only by what is cheap and certain (the room, the sender,
  * `disableNotifications`); every preference rule lives in the filters, never here, so the two cannot disagree.
  */
 export class MongoRecipientSource implements IRecipientSource {
@@ -56,13 +62,13 @@ export class MongoRecipientSource implements IRecipientSource {
     return readAll<ISubscription>(
       this.db
         .collection('rocketchat_subscription')
-        .find({ rid, 'u._id': { $ne: senderId }, disableNotifications: { $ne: true } }, { projection: SUBSCRIPTION_FIELDS, raw: true }),
+        .find({ rid, 'u._id': { $ne: senderId }, disableNotifications: { $ne: true } }, { projection: SUBSCRIPTION_FIELDS, raw: true, batchSize: ONE_REPLY }),
     );
   }
 
   async users(ids: string[]): Promise<Map<string, IUser>> {
     if (ids.length === 0) return new Map();
-    const users = await readAll<IUser>(this.db.collection<IUser>('users').find({ _id: { $in: ids } }, { projection: USER_FIELDS, raw: true }));
+    const users = await readAll<IUser>(this.db.collection<IUser>('users').find({ _id: { $in: ids } }, { projection: USER_FIELDS, raw: true, batchSize: ONE_REPLY }));
     return new Map(users.map((u) => [u._id, u]));
   }
 
@@ -70,7 +76,7 @@ export class MongoRecipientSource implements IRecipientSource {
     const byUser = new Map<string, IPushToken[]>();
     if (userIds.length === 0) return byUser;
     const tokens = await readAll<IPushToken>(
-      this.db.collection('_raix_push_app_tokens').find({ userId: { $in: userIds }, enabled: { $ne: false } }, { projection: TOKEN_FIELDS, raw: true }),
+      this.db.collection('_raix_push_app_tokens').find({ userId: { $in: userIds }, enabled: { $ne: false } }, { projection: TOKEN_FIELDS, raw: true, batchSize: ONE_REPLY }),
     );
     for (const token of tokens) {
       const list = byUser.get(token.userId);
@@ -90,7 +96,7 @@ export class MongoRecipientSource implements IRecipientSource {
           { $match: { 'u._id': { $in: userIds }, unread: { $gt: 0 }, rid: { $ne: rid } } },
           { $group: { _id: '$u._id', unread: { $sum: '$unread' } } },
         ],
-        { raw: true },
+        { raw: true, batchSize: ONE_REPLY },
       ),
     );
     return new Map(rows.map((r) => [r._id, r.unread]));

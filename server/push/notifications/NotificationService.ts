@@ -18,8 +18,13 @@ import type { OutboxModel } from '../outbox/OutboxModel';
 import type { DecisionLogModel, IReasonGroup } from './DecisionLogModel';
 import type { IRecipientSource } from './MongoRecipientSource';
 
-/** How many outbox documents go in one insert. */
-const ENQUEUE_CHUNK = 1000;
+/**
+ * Members are loaded, decided, built and queued in batches of this many: the database reads the next batch while
+ * this process decides the current one and writes the previous one, so a large room costs about the longer of
+ * the two sides rather than their sum, its first pushes are queued before its last members are even loaded, and
+ * memory holds a batch of users and devices rather than the whole room's.
+ */
+export const FAN_OUT_BATCH = 1000;
 /** Up to this many recipients, badges are loaded together with users and devices (see fanOut). */
 const EARLY_BADGES_MAX_RECIPIENTS = 200;
 
@@ -55,6 +60,15 @@ export interface INotificationServiceOptions {
   wake: () => void;
   clock?: () => Date;
   observer?: INotificationObserver;
+}
+
+/** One batch of the room's members with what was loaded for them. */
+interface IBatchAudience {
+  subscriptions: ISubscription[];
+  users: Map<string, IUser>;
+  tokens: Map<string, IPushToken[]>;
+  /** Unread elsewhere, when loaded with the rest (small rooms). */
+  badges?: Map<string, number>;
 }
 
 interface INotifiedRecipient {
@@ -96,65 +110,107 @@ export class NotificationService {
 
     const sender = message.u;
     const subscriptions = await source.roomRecipients(room._id, sender._id);
-    const userIds = subscriptions.map((s) => s.u._id);
     // Small rooms: load the badges with everything else (one round trip less before the push is queued, which is
     // most of a small room's latency). Large rooms: only for the members actually notified, after deciding.
-    const earlyBadges = userIds.length <= EARLY_BADGES_MAX_RECIPIENTS;
-    const [users, tokens, threadParent, allUnreadElsewhere] = await Promise.all([
-      source.users(userIds),
-      source.tokens(userIds),
-      message.tmid ? source.message(message.tmid) : Promise.resolve(null),
-      earlyBadges ? source.unreadElsewhere(userIds, room._id) : undefined,
-    ]);
+    const earlyBadges = subscriptions.length <= EARLY_BADGES_MAX_RECIPIENTS;
+    // A thread's parent (for its followers) is read beside the first batch.
+    const threadParentLoad = message.tmid ? observed(source.message(message.tmid)) : Promise.resolve(null);
+    let threadParent: IMessage | null = null;
+    const load = (batch: ISubscription[]): Promise<IBatchAudience> => {
+      const ids = batch.map((s) => s.u._id);
+      return observed(
+        Promise.all([source.users(ids), source.tokens(ids), earlyBadges ? source.unreadElsewhere(ids, room._id) : undefined]).then(
+          ([users, tokens, badges]) => ({ subscriptions: batch, users, tokens, badges }),
+        ),
+      );
+    };
 
     const mentions = summarizeMentions(message, sender._id);
     const filters = this.options.filters();
-    const notified: INotifiedRecipient[] = [];
     const skipped = new Map<ReasonCode, string[]>();
     const notifiedBy = new Map<ReasonCode, string[]>();
     const delayed: string[] = [];
+    const vetoed: string[] = [];
     const skippedDecisions: Array<[INotificationDecision, string]> = [];
     const wantsSkipEvents = callbacks.list('onPushSkipped').length > 0;
-
-    for (const subscription of subscriptions) {
-      const user = users.get(subscription.u._id);
-      if (!user) continue; // a dangling subscription: nobody to notify
-      const userTokens = tokens.get(user._id) ?? [];
-      const ctx = buildNotificationContext({
-        message, room, sender, recipient: { user, subscription, tokens: userTokens }, mentions, threadParent, settings, now,
-      });
-      // The trace is for explain (which re-runs the pipeline) and for skip observers; the fan-out needs only the
-      // decision, so a 10,000-member room does not allocate 100,000 trace entries for nothing.
-      const decision = evaluateFilters(ctx, filters, { trace: wantsSkipEvents });
-      if (decision.decision === 'skip') {
-        push(skipped, decision.reason, user._id);
-        if (wantsSkipEvents) skippedDecisions.push([decision, user._id]);
-        continue;
-      }
-      notified.push({ user, subscription, tokens: userTokens, decision });
-      push(notifiedBy, decision.reason, user._id);
-      if (decision.delaySeconds) delayed.push(user._id);
-    }
-
-    // The badge: unread here (the subscription was read after the counters counted this message) plus elsewhere.
-    const unreadElsewhere = allUnreadElsewhere ?? (await source.unreadElsewhere(notified.map((n) => n.user._id), room._id));
-    const entries: IOutboxEntry[] = [];
-    const vetoed: string[] = [];
     const vetoable = callbacks.list('beforePushSend').length > 0;
     const build = pushNotificationBuilder({ message, room, sender, settings });
-    for (const recipient of notified) {
-      let notification: IPushNotification | false = build(recipient, (recipient.subscription.unread ?? 0) + (unreadElsewhere.get(recipient.user._id) ?? 0));
-      if (vetoable) {
-        // Each hook call gets its own payload object: the built pushes share one.
-        notification = await callbacks.runChained('beforePushSend', { ...notification, payload: { ...notification.payload } }, { message, room, userId: recipient.user._id });
+    const writes: Array<Promise<number>> = [];
+    let notifiedCount = 0;
+
+    const decide = ({ subscriptions: batch, users, tokens }: IBatchAudience): INotifiedRecipient[] => {
+      const notified: INotifiedRecipient[] = [];
+      for (const subscription of batch) {
+        const user = users.get(subscription.u._id);
+        if (!user) continue; // a dangling subscription: nobody to notify
+        const userTokens = tokens.get(user._id) ?? [];
+        const ctx = buildNotificationContext({
+          message, room, sender, recipient: { user, subscription, tokens: userTokens }, mentions, threadParent, settings, now,
+        });
+        // The trace is for explain (which re-runs the pipeline) and for skip observers; the fan-out needs only the
+        // decision, so a 10,000-member room does not allocate 100,000 trace entries for nothing.
+        const decision = evaluateFilters(ctx, filters, { trace: wantsSkipEvents });
+        if (decision.decision === 'skip') {
+          push(skipped, decision.reason, user._id);
+          if (wantsSkipEvents) skippedDecisions.push([decision, user._id]);
+          continue;
+        }
+        notified.push({ user, subscription, tokens: userTokens, decision });
+        push(notifiedBy, decision.reason, user._id);
+        if (decision.delaySeconds) delayed.push(user._id);
       }
-      if (notification === false) {
-        vetoed.push(recipient.user._id);
-        continue;
+      notifiedCount += notified.length;
+      return notified;
+    };
+
+    // Builds a decided batch's pushes and starts writing them (not awaited here: the next batch is decided while
+    // the database inserts this one). The worker is woken by the first write that queued something.
+    const queue = async (notified: INotifiedRecipient[], badges: Promise<Map<string, number>>): Promise<void> => {
+      // The badge: unread here (the subscription was read after the counters counted this message) plus elsewhere.
+      const unreadElsewhere = await badges;
+      const entries: IOutboxEntry[] = [];
+      for (const recipient of notified) {
+        let notification: IPushNotification | false = build(recipient, (recipient.subscription.unread ?? 0) + (unreadElsewhere.get(recipient.user._id) ?? 0));
+        if (vetoable) {
+          // Each hook call gets its own payload object: the built pushes share one.
+          notification = await callbacks.runChained('beforePushSend', { ...notification, payload: { ...notification.payload } }, { message, room, userId: recipient.user._id });
+        }
+        if (notification === false) {
+          vetoed.push(recipient.user._id);
+          continue;
+        }
+        for (const token of recipient.tokens) entries.push(this.entryFor(message, recipient, token, notification, settings, now));
       }
-      for (const token of recipient.tokens) {
-        entries.push(this.entryFor(message, recipient, token, notification, settings, now));
+      if (entries.length === 0) return;
+      writes.push(
+        observed(
+          this.options.outbox.enqueue(entries).then((count) => {
+            if (count > 0) this.options.wake();
+            return count;
+          }),
+        ),
+      );
+    };
+
+    try {
+      // One batch is loaded ahead, and one decided batch waits for its badges while the next is decided.
+      let next = subscriptions.length > 0 ? load(subscriptions.slice(0, FAN_OUT_BATCH)) : undefined;
+      let waiting: { notified: INotifiedRecipient[]; badges: Promise<Map<string, number>> } | undefined;
+      for (let offset = 0; next; offset += FAN_OUT_BATCH) {
+        const audience = await next;
+        threadParent = await threadParentLoad;
+        const following = offset + FAN_OUT_BATCH;
+        next = following < subscriptions.length ? load(subscriptions.slice(following, following + FAN_OUT_BATCH)) : undefined;
+        const notified = decide(audience);
+        const badges = audience.badges ? Promise.resolve(audience.badges) : observed(source.unreadElsewhere(notified.map((n) => n.user._id), room._id));
+        if (waiting) await queue(waiting.notified, waiting.badges);
+        waiting = { notified, badges };
       }
+      if (waiting) await queue(waiting.notified, waiting.badges);
+    } catch (error) {
+      // Nothing this call started is left running behind its failure.
+      await Promise.allSettled(writes);
+      throw error;
     }
     if (vetoed.length > 0) {
       const vetoedSet = new Set(vetoed);
@@ -162,8 +218,7 @@ export class NotificationService {
       skipped.set('VETOED_BY_HOOK', vetoed);
     }
 
-    // The outbox and the decision log are independent writes: both go out at once; the worker is woken as soon
-    // as the pushes are queued.
+    // The decision log is written once everything is decided, while the last batches are still being inserted.
     const recorded = this.options.decisions.record({
       _id: message._id,
       rid: room._id,
@@ -172,13 +227,8 @@ export class NotificationService {
       skipped: groups(skipped),
       delayed,
     });
-    const enqueuing = (async () => {
-      let count = 0;
-      for (let i = 0; i < entries.length; i += ENQUEUE_CHUNK) count += await this.options.outbox.enqueue(entries.slice(i, i + ENQUEUE_CHUNK));
-      if (count > 0) this.options.wake();
-      return count;
-    })();
-    const [enqueued] = await Promise.all([enqueuing, recorded]);
+    const [counts] = await Promise.all([Promise.all(writes), recorded]);
+    const enqueued = counts.reduce((n, count) => n + count, 0);
 
     for (const [decision, userId] of skippedDecisions) {
       await callbacks.run('onPushSkipped', decision, { messageId: message._id, userId });
@@ -186,7 +236,7 @@ export class NotificationService {
 
     for (const [reason, ids] of skipped) result.skipReasons[reason] = ids.length;
     for (const [reason, ids] of notifiedBy) if (ids.length > 0) result.notifyReasons[reason] = ids.length;
-    result.notified = notified.length - vetoed.length;
+    result.notified = notifiedCount - vetoed.length;
     result.skipped = [...skipped.values()].reduce((n, ids) => n + ids.length, 0);
     result.delayed = delayed.length;
     result.enqueued = enqueued;
@@ -238,4 +288,14 @@ function push(map: Map<ReasonCode, string[]>, reason: ReasonCode, id: string): v
 
 function groups(map: Map<ReasonCode, string[]>): IReasonGroup[] {
   return [...map].filter(([, ids]) => ids.length > 0).map(([reason, userIds]) => ({ reason, userIds }));
+}
+
+/**
+ * The promise itself, marked as handled: work started ahead (a prefetch, a write) may fail while this call is
+ * awaiting something else; whoever awaits it later still gets the error, and the process never sees an
+ * unhandled rejection.
+ */
+function observed<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }

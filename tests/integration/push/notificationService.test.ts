@@ -1,10 +1,10 @@
-import type { CommandStartedEvent } from 'mongodb';
+import { MongoClient, type CommandStartedEvent } from 'mongodb';
 import { openTestDatabase, type TestDatabase } from '../../support/testDatabase';
 import { Callbacks } from '../../../server/host/callbacks/Callbacks';
 import { OutboxModel } from '../../../server/push/outbox/OutboxModel';
 import { DecisionLogModel } from '../../../server/push/notifications/DecisionLogModel';
 import { MongoRecipientSource } from '../../../server/push/notifications/MongoRecipientSource';
-import { NotificationService } from '../../../server/push/notifications/NotificationService';
+import { FAN_OUT_BATCH, NotificationService } from '../../../server/push/notifications/NotificationService';
 import { PushExplainer } from '../../../server/push/notifications/PushExplainer';
 import { defaultFilters } from '../../../lib/filters/defaultFilters';
 import { orderFilters } from '../../../lib/filters/evaluateFilters';
@@ -147,6 +147,80 @@ describe('NotificationService: load → decide → build → enqueue', () => {
     expect(vetoed).toEqual(expect.objectContaining({ notified: 0, enqueued: 0, skipReasons: expect.objectContaining({ VETOED_BY_HOOK: 1 }) }));
   });
 
+  it('decides a room larger than a batch member by member: every batch decided, badged, queued and logged', async () => {
+    const size = FAN_OUT_BATCH * 2 + 500;
+    const rid = 'big';
+    const users = Array.from({ length: size }, (_, i) =>
+      aUser({ _id: `big-u${i}`, username: `big-u${i}`, ...(i % 10 === 3 ? { status: 'busy' as const } : {}) }),
+    );
+    await tdb.db.collection<IUser>('users').insertMany(users);
+    await tdb.db.collection<ISubscription>('rocketchat_subscription').insertMany([
+      ...users.map((u) => aSubscription({ _id: `big-s-${u._id}`, rid, u: { _id: u._id, username: u.username }, unread: 1 })),
+      // the last member of the last batch has 4 unread elsewhere (large rooms load badges after deciding)
+      aSubscription({ _id: 'big-elsewhere', rid: 'other', u: { _id: `big-u${size - 1}`, username: `big-u${size - 1}` }, unread: 4 }),
+    ]);
+    await tdb.db.collection<IPushToken>('_raix_push_app_tokens').insertMany(
+      users.map((u) => aToken({ _id: `big-t-${u._id}`, userId: u._id, token: { apn: `apn-${u._id}` } })),
+    );
+    settings = aSettings({ Notifications_Max_Room_Members: 0 });
+    const result = await service.notifyMessage(aMessage({ _id: 'big-m', rid }), aRoom({ _id: rid, usersCount: size }));
+
+    const busy = users.filter((_, i) => i % 10 === 3).length;
+    expect(result).toEqual(expect.objectContaining({ notified: size - busy, skipped: busy, enqueued: size - busy }));
+    expect(result.skipReasons).toEqual({ USER_BUSY: busy });
+    const queued = await outbox.collection.find({ mid: 'big-m' }, { projection: { uid: 1, 'notification.badge': 1 } }).toArray();
+    expect(new Set(queued.map((e) => e.uid)).size).toBe(size - busy);
+    expect(queued.find((e) => e.uid === `big-u${size - 1}`)?.notification.badge).toBe(5);
+    expect(queued.find((e) => e.uid === 'big-u0')?.notification.badge).toBe(1);
+    const log = await decisions.get('big-m');
+    expect(log?.skipped).toEqual([{ reason: 'USER_BUSY', userIds: users.filter((_, i) => i % 10 === 3).map((u) => u._id) }]);
+    expect(log?.notified.flatMap((g) => g.userIds)).toHaveLength(size - busy);
+  }, 60_000);
+
+  it('stops at a batch that cannot be loaded: the caller gets the error, nothing keeps running, a re-run completes the room', async () => {
+    const size = FAN_OUT_BATCH * 3;
+    const rid = 'flaky';
+    const users = Array.from({ length: size }, (_, i) => aUser({ _id: `flaky-u${i}`, username: `flaky-u${i}` }));
+    await tdb.db.collection<IUser>('users').insertMany(users);
+    await tdb.db.collection<ISubscription>('rocketchat_subscription').insertMany(
+      users.map((u) => aSubscription({ _id: `flaky-s-${u._id}`, rid, u: { _id: u._id, username: u.username } })),
+    );
+    await tdb.db.collection<IPushToken>('_raix_push_app_tokens').insertMany(
+      users.map((u) => aToken({ _id: `flaky-t-${u._id}`, userId: u._id, token: { apn: `apn-${u._id}` } })),
+    );
+    // The devices of the second batch cannot be read (e.g. the database went away meanwhile).
+    const real = new MongoRecipientSource(tdb.db);
+    let tokenReads = 0;
+    const source = Object.assign(Object.create(real) as MongoRecipientSource, {
+      tokens: (ids: string[]) => (++tokenReads === 2 ? Promise.reject(new Error('connection lost')) : real.tokens(ids)),
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      settings = aSettings({ Notifications_Max_Room_Members: 0 });
+      const failing = new NotificationService({
+        source, outbox, decisions, callbacks, settings: () => settings, filters: () => orderFilters(defaultFilters), wake: () => wakes++, clock: () => NOW,
+      });
+      await expect(failing.notifyMessage(aMessage({ _id: 'flaky-m', rid }), aRoom({ _id: rid, usersCount: size }))).rejects.toThrow('connection lost');
+      const queuedWhenItFailed = await outbox.collection.countDocuments({ mid: 'flaky-m' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Whatever was started before the failure had finished by then (no write lands afterwards).
+      expect(await outbox.collection.countDocuments({ mid: 'flaky-m' })).toBe(queuedWhenItFailed);
+      expect(queuedWhenItFailed).toBeLessThanOrEqual(FAN_OUT_BATCH);
+      expect(await decisions.get('flaky-m')).toBeNull();
+      expect(unhandled).toEqual([]);
+
+      // The hook running again (the same message) completes the room, without a second push for anyone.
+      const again = await service.notifyMessage(aMessage({ _id: 'flaky-m', rid }), aRoom({ _id: rid, usersCount: size }));
+      expect(again.notified).toBe(size);
+      expect(again.enqueued).toBe(size - queuedWhenItFailed);
+      expect(await outbox.collection.countDocuments({ mid: 'flaky-m' })).toBe(size);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  }, 60_000);
+
   it('does nothing for edited messages, imports and when the kill switch is on', async () => {
     await seedRoom();
     expect((await service.notifyMessage(aMessage({ _id: 'e', rid: room._id, editedAt: NOW }), room)).gate).toBe('MESSAGE_EDITED');
@@ -157,8 +231,16 @@ describe('NotificationService: load → decide → build → enqueue', () => {
     expect(await outbox.collection.countDocuments()).toBe(0);
   });
 
-  it('decides a 10,000-member room in the same number of queries as a 10-member room', async () => {
-    async function commandsFor(size: number, rid: string): Promise<number> {
+  it('decides a 10,000-member room in a few queries per batch of members, never one per member', async () => {
+    // A client of its own that reports every command it sends (the shared one does not monitor commands).
+    const monitored = new MongoClient(tdb.url, { monitorCommands: true });
+    await monitored.connect();
+    const db = monitored.db(tdb.db.databaseName);
+    const watchedService = new NotificationService({
+      source: new MongoRecipientSource(db), outbox: new OutboxModel(db), decisions: new DecisionLogModel(db), callbacks,
+      settings: () => settings, filters: () => orderFilters(defaultFilters), wake: () => wakes++, clock: () => NOW,
+    });
+    async function commandsFor(size: number, rid: string): Promise<Map<string, number>> {
       const users = Array.from({ length: size }, (_, i) => aUser({ _id: `${rid}-u${i}`, username: `${rid}-u${i}` }));
       await tdb.db.collection<IUser>('users').insertMany(users);
       await tdb.db.collection<ISubscription>('rocketchat_subscription').insertMany(
@@ -167,25 +249,36 @@ describe('NotificationService: load → decide → build → enqueue', () => {
       await tdb.db.collection<IPushToken>('_raix_push_app_tokens').insertMany(
         users.map((u) => aToken({ _id: `${rid}-t-${u._id}`, userId: u._id, token: { apn: `apn-${u._id}` } })),
       );
-      const commands: string[] = [];
-      const listener = (event: CommandStartedEvent) => commands.push(event.commandName);
-      const client = tdb.client as unknown as { on(e: string, l: typeof listener): void; off(e: string, l: typeof listener): void };
-      client.on('commandStarted', listener);
+      const commands = new Map<string, number>();
+      const listener = (event: CommandStartedEvent) => commands.set(event.commandName, (commands.get(event.commandName) ?? 0) + 1);
+      monitored.on('commandStarted', listener);
       try {
         const bigRoom = aRoom({ _id: rid, usersCount: size });
         settings = aSettings({ Notifications_Max_Room_Members: 0 });
-        const result = await service.notifyMessage(aMessage({ _id: `msg-${rid}`, rid }), bigRoom);
+        const result = await watchedService.notifyMessage(aMessage({ _id: `msg-${rid}`, rid }), bigRoom);
         expect(result.notified).toBe(size);
         expect(result.enqueued).toBe(size);
       } finally {
-        client.off('commandStarted', listener);
+        monitored.off('commandStarted', listener);
       }
-      // inserts are chunked by 1,000 documents: count the reads and the other writes, not the insert batches
-      return commands.filter((c) => c !== 'insert').length;
+      return commands;
     }
-    const small = await commandsFor(10, 'small');
-    const large = await commandsFor(10_000, 'large');
-    expect(large).toBe(small);
-    expect(small).toBeLessThanOrEqual(6);
+    const total = (commands: Map<string, number>) => [...commands.values()].reduce((n, c) => n + c, 0);
+    try {
+      const small = await commandsFor(10, 'small');
+      const large = await commandsFor(10_000, 'large');
+      const batches = Math.ceil(10_000 / FAN_OUT_BATCH);
+      // 10 members: the subscriptions, users, devices and badges are read once each, one insert, one decision log.
+      expect(Object.fromEntries(small)).toEqual({ find: 3, aggregate: 1, insert: 1, update: 1 });
+      // 10,000: the same per batch of members (reads answered in one reply each), and still one decision log.
+      expect(large.get('update')).toBe(1);
+      expect(large.get('find')).toBe(1 + 2 * batches);
+      expect(large.get('aggregate')).toBe(batches);
+      expect(large.get('insert')).toBe(batches);
+      expect(large.get('getMore') ?? 0).toBe(0);
+      expect(total(large)).toBeLessThan(10_000 / 100);
+    } finally {
+      await monitored.close();
+    }
   }, 120_000);
 });
