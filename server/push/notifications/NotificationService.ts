@@ -79,8 +79,8 @@ interface INotifiedRecipient {
 }
 
 /**
- * Load → decide → build → enqueue, for one saved message. The audience is loaded in a fixed number of queries
- * whatever the room size; each member is decided by the pure filter pipeline; each notified member's push is built
+ * Load → decide → build → enqueue, for one saved message. The audience is loaded with a few queries per batch of
+ * FAN_OUT_BATCH members (never one per member), the batches pipelined; each member is decided by the pure filter pipeline; each notified member's push is built
  * purely, offered to `beforePushSend`, and written to the durable outbox, one entry per device. Delivery happens
  * in the outbox worker, never here.
  */
