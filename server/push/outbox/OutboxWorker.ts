@@ -265,12 +265,15 @@ export class OutboxWorker {
       chunks.push(
         (async () => {
           await slots.acquire();
+          let results: IDeliveryResult[];
           try {
-            const results = await this.sendChunk(transport, route, chunk.map((c) => c.delivery));
-            await this.record(claimId, pairResults(chunk, results, route));
+            results = await this.sendChunk(transport, route, chunk.map((c) => c.delivery));
           } finally {
+            // The slot bounds sends to the route; recording the outcomes is a database write, and the next chunk
+            // need not wait for it.
             slots.release();
           }
+          await this.record(claimId, pairResults(chunk, results, route));
         })(),
       );
     }
