@@ -25,6 +25,8 @@ import type { IRecipientSource } from './MongoRecipientSource';
  * memory holds a batch of users and devices rather than the whole room's.
  */
 export const FAN_OUT_BATCH = 1000;
+/** Batch inserts a fan-out may have in flight before it waits for the oldest. */
+const WRITES_AHEAD = 2;
 /** Up to this many recipients, badges are loaded together with users and devices (see fanOut). */
 const EARLY_BADGES_MAX_RECIPIENTS = 200;
 
@@ -136,6 +138,7 @@ export class NotificationService {
     const vetoable = callbacks.list('beforePushSend').length > 0;
     const build = pushNotificationBuilder({ message, room, sender, settings });
     const writes: Array<Promise<number>> = [];
+    let writesAwaited = 0;
     let notifiedCount = 0;
 
     const decide = ({ subscriptions: batch, users, tokens }: IBatchAudience): INotifiedRecipient[] => {
@@ -190,6 +193,9 @@ export class NotificationService {
           }),
         ),
       );
+      // Backpressure: should the database insert more slowly than batches are decided (a huge room), wait for the
+      // oldest writes rather than hold every batch's pushes in memory.
+      while (writes.length - writesAwaited > WRITES_AHEAD) await writes[writesAwaited++];
     };
 
     try {

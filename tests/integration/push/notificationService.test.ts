@@ -177,6 +177,42 @@ describe('NotificationService: load → decide → build → enqueue', () => {
     expect(log?.notified.flatMap((g) => g.userIds)).toHaveLength(size - busy);
   }, 60_000);
 
+  it('keeps at most a few batch inserts in flight when the database inserts more slowly than batches are decided', async () => {
+    const size = FAN_OUT_BATCH * 6;
+    const rid = 'slow';
+    const users = Array.from({ length: size }, (_, i) => aUser({ _id: `slow-u${i}`, username: `slow-u${i}` }));
+    await tdb.db.collection<IUser>('users').insertMany(users);
+    await tdb.db.collection<ISubscription>('rocketchat_subscription').insertMany(
+      users.map((u) => aSubscription({ _id: `slow-s-${u._id}`, rid, u: { _id: u._id, username: u.username } })),
+    );
+    await tdb.db.collection<IPushToken>('_raix_push_app_tokens').insertMany(
+      users.map((u) => aToken({ _id: `slow-t-${u._id}`, userId: u._id, token: { apn: `apn-${u._id}` } })),
+    );
+    let inFlight = 0;
+    let most = 0;
+    class SlowOutbox extends OutboxModel {
+      override async enqueue(entries: Parameters<OutboxModel['enqueue']>[0]): Promise<number> {
+        most = Math.max(most, ++inFlight);
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          return await super.enqueue(entries);
+        } finally {
+          inFlight--;
+        }
+      }
+    }
+    settings = aSettings({ Notifications_Max_Room_Members: 0 });
+    const slow = new NotificationService({
+      source: new MongoRecipientSource(tdb.db), outbox: new SlowOutbox(tdb.db), decisions, callbacks,
+      settings: () => settings, filters: () => orderFilters(defaultFilters), wake: () => wakes++, clock: () => NOW,
+    });
+    const result = await slow.notifyMessage(aMessage({ _id: 'slow-m', rid }), aRoom({ _id: rid, usersCount: size }));
+    expect(result.enqueued).toBe(size);
+    expect(most).toBeGreaterThanOrEqual(2); // the batches do overlap
+    expect(most).toBeLessThanOrEqual(3); // but six of them are never all held at once
+    expect(inFlight).toBe(0);
+  }, 60_000);
+
   it('stops at a batch that cannot be loaded: the caller gets the error, nothing keeps running, a re-run completes the room', async () => {
     const size = FAN_OUT_BATCH * 3;
     const rid = 'flaky';
