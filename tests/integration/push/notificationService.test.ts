@@ -67,6 +67,19 @@ describe('NotificationService: load → decide → build → enqueue', () => {
     await member(aUser({ _id: 'gina', username: 'gina' }), { disableNotifications: true });
   }
 
+  /** A room of `size` members (`<rid>-u<i>`), each with one APNs device; `user(i)` adjusts a member. */
+  async function seedMembers(rid: string, size: number, user: (i: number) => Partial<IUser> = () => ({})): Promise<IUser[]> {
+    const users = Array.from({ length: size }, (_, i) => aUser({ _id: `${rid}-u${i}`, username: `${rid}-u${i}`, ...user(i) }));
+    await tdb.db.collection<IUser>('users').insertMany(users);
+    await tdb.db.collection<ISubscription>('rocketchat_subscription').insertMany(
+      users.map((u) => aSubscription({ _id: `${rid}-s-${u._id}`, rid, u: { _id: u._id, username: u.username }, unread: 1 })),
+    );
+    await tdb.db.collection<IPushToken>('_raix_push_app_tokens').insertMany(
+      users.map((u) => aToken({ _id: `${rid}-t-${u._id}`, userId: u._id, token: { apn: `apn-${u._id}` } })),
+    );
+    return users;
+  }
+
   it('queues one entry per device of each notified member and records why the others were skipped', async () => {
     await seedRoom();
     // bob's other rooms: 3 unread in one, none in another — the badge counts every room
@@ -150,17 +163,10 @@ describe('NotificationService: load → decide → build → enqueue', () => {
   it('decides a room larger than a batch member by member: every batch decided, badged, queued and logged', async () => {
     const size = FAN_OUT_BATCH * 2 + 500;
     const rid = 'big';
-    const users = Array.from({ length: size }, (_, i) =>
-      aUser({ _id: `big-u${i}`, username: `big-u${i}`, ...(i % 10 === 3 ? { status: 'busy' as const } : {}) }),
-    );
-    await tdb.db.collection<IUser>('users').insertMany(users);
-    await tdb.db.collection<ISubscription>('rocketchat_subscription').insertMany([
-      ...users.map((u) => aSubscription({ _id: `big-s-${u._id}`, rid, u: { _id: u._id, username: u.username }, unread: 1 })),
-      // the last member of the last batch has 4 unread elsewhere (large rooms load badges after deciding)
+    const users = await seedMembers(rid, size, (i) => (i % 10 === 3 ? { status: 'busy' } : {}));
+    // the last member of the last batch has 4 unread elsewhere (large rooms load badges after deciding)
+    await tdb.db.collection<ISubscription>('rocketchat_subscription').insertOne(
       aSubscription({ _id: 'big-elsewhere', rid: 'other', u: { _id: `big-u${size - 1}`, username: `big-u${size - 1}` }, unread: 4 }),
-    ]);
-    await tdb.db.collection<IPushToken>('_raix_push_app_tokens').insertMany(
-      users.map((u) => aToken({ _id: `big-t-${u._id}`, userId: u._id, token: { apn: `apn-${u._id}` } })),
     );
     settings = aSettings({ Notifications_Max_Room_Members: 0 });
     const result = await service.notifyMessage(aMessage({ _id: 'big-m', rid }), aRoom({ _id: rid, usersCount: size }));
@@ -180,14 +186,7 @@ describe('NotificationService: load → decide → build → enqueue', () => {
   it('keeps at most a few batch inserts in flight when the database inserts more slowly than batches are decided', async () => {
     const size = FAN_OUT_BATCH * 6;
     const rid = 'slow';
-    const users = Array.from({ length: size }, (_, i) => aUser({ _id: `slow-u${i}`, username: `slow-u${i}` }));
-    await tdb.db.collection<IUser>('users').insertMany(users);
-    await tdb.db.collection<ISubscription>('rocketchat_subscription').insertMany(
-      users.map((u) => aSubscription({ _id: `slow-s-${u._id}`, rid, u: { _id: u._id, username: u.username } })),
-    );
-    await tdb.db.collection<IPushToken>('_raix_push_app_tokens').insertMany(
-      users.map((u) => aToken({ _id: `slow-t-${u._id}`, userId: u._id, token: { apn: `apn-${u._id}` } })),
-    );
+    await seedMembers(rid, size);
     let inFlight = 0;
     let most = 0;
     class SlowOutbox extends OutboxModel {
@@ -216,14 +215,7 @@ describe('NotificationService: load → decide → build → enqueue', () => {
   it('stops at a batch that cannot be loaded: the caller gets the error, nothing keeps running, a re-run completes the room', async () => {
     const size = FAN_OUT_BATCH * 3;
     const rid = 'flaky';
-    const users = Array.from({ length: size }, (_, i) => aUser({ _id: `flaky-u${i}`, username: `flaky-u${i}` }));
-    await tdb.db.collection<IUser>('users').insertMany(users);
-    await tdb.db.collection<ISubscription>('rocketchat_subscription').insertMany(
-      users.map((u) => aSubscription({ _id: `flaky-s-${u._id}`, rid, u: { _id: u._id, username: u.username } })),
-    );
-    await tdb.db.collection<IPushToken>('_raix_push_app_tokens').insertMany(
-      users.map((u) => aToken({ _id: `flaky-t-${u._id}`, userId: u._id, token: { apn: `apn-${u._id}` } })),
-    );
+    await seedMembers(rid, size);
     // The devices of the second batch cannot be read (e.g. the database went away meanwhile).
     const real = new MongoRecipientSource(tdb.db);
     let tokenReads = 0;
@@ -277,14 +269,7 @@ describe('NotificationService: load → decide → build → enqueue', () => {
       settings: () => settings, filters: () => orderFilters(defaultFilters), wake: () => wakes++, clock: () => NOW,
     });
     async function commandsFor(size: number, rid: string): Promise<Map<string, number>> {
-      const users = Array.from({ length: size }, (_, i) => aUser({ _id: `${rid}-u${i}`, username: `${rid}-u${i}` }));
-      await tdb.db.collection<IUser>('users').insertMany(users);
-      await tdb.db.collection<ISubscription>('rocketchat_subscription').insertMany(
-        users.map((u) => aSubscription({ _id: `${rid}-s-${u._id}`, rid, u: { _id: u._id, username: u.username } })),
-      );
-      await tdb.db.collection<IPushToken>('_raix_push_app_tokens').insertMany(
-        users.map((u) => aToken({ _id: `${rid}-t-${u._id}`, userId: u._id, token: { apn: `apn-${u._id}` } })),
-      );
+      await seedMembers(rid, size);
       const commands = new Map<string, number>();
       const listener = (event: CommandStartedEvent) => commands.set(event.commandName, (commands.get(event.commandName) ?? 0) + 1);
       monitored.on('commandStarted', listener);
