@@ -19,7 +19,11 @@ export async function forkDatabase(): Promise<{ url: string; stop(): Promise<voi
     async stop() {
       if (child.exitCode !== null) return;
       child.send({ type: 'stop' });
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      // The grace timer is cleared once the child is gone: left running, it would hold this process (a jest
+      // worker) open for its five seconds.
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (grace = setTimeout(resolve, 5_000)))]);
+      clearTimeout(grace);
       if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
     },
