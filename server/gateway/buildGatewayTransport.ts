@@ -47,6 +47,27 @@ export function buildGatewayTransport(credentials: IGatewayCredentials, env: IPu
   return createDirectTransport({ settings: gatewayTransportSettings(credentials), env });
 }
 
+/** How a gateway delivers: what the standalone gateway and the one mounted in a host are both configured with. */
+export interface IGatewayDeliveryOptions {
+  /** The gateway's own APNs/FCM credentials. */
+  credentials?: IGatewayCredentials;
+  /** Where provider traffic goes (`PUSH_APN_ENDPOINT`, `PUSH_APN_CA`, `PUSH_FCM_ENDPOINT`): the simulators in tests. */
+  transportEnv?: IPushTransportEnv;
+  /** Deliveries go to the local simulators (said on /healthz and the admin page). */
+  simulated?: boolean;
+  /** Replaces the DirectTransport built from `credentials` (a custom route, or a test double). */
+  transport?: IPushTransport;
+}
+
+/** The transport a gateway delivers with, and what it says about its providers. */
+export function gatewayDelivery(options: IGatewayDeliveryOptions): { transport: IPushTransport; providers: IGatewayProviders } {
+  const credentials = options.credentials ?? {};
+  return {
+    transport: options.transport ?? buildGatewayTransport(credentials, options.transportEnv ?? {}),
+    providers: describeProviders(credentials, options.simulated ?? false, options.transport),
+  };
+}
+
 /** What /healthz and the admin page say about the providers: configured or not, key ids and projects, no secrets. */
 export function describeProviders(credentials: IGatewayCredentials, simulated: boolean, custom?: IPushTransport): IGatewayProviders {
   if (custom) {

@@ -1,28 +1,18 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Db } from 'mongodb';
 import pino, { type Logger } from 'pino';
-import type { IPushTransportEnv } from '../../definitions/IPushTransportFactory';
-import type { IPushTransport } from '../../definitions/IPushTransport';
 import type { IBreakerOptions } from '../../lib/delivery/circuitBreaker';
 import { adminTokenGuard } from './adminAuth';
-import { buildGatewayTransport, describeProviders, type IGatewayCredentials } from './buildGatewayTransport';
+import { gatewayDelivery, type IGatewayDeliveryOptions } from './buildGatewayTransport';
 import { GatewayCore, type IGatewayCoreOptions } from './GatewayCore';
 import { gatewayRoutes } from './gatewayRoutes';
 import type { IGatewaySettings } from './settings';
 import type { WorkspaceAdmin } from './WorkspaceAdmin';
 
-export interface CreateGatewayOptions {
+export interface CreateGatewayOptions extends IGatewayDeliveryOptions {
   /** The gateway's database (its own, not a host's: the outbox collection name is shared). */
   db: Db;
   logger?: Logger;
-  /** The gateway's own APNs/FCM credentials. */
-  credentials?: IGatewayCredentials;
-  /** Where provider traffic goes (`PUSH_APN_ENDPOINT`, `PUSH_APN_CA`, `PUSH_FCM_ENDPOINT`): the simulators in tests. */
-  transportEnv?: IPushTransportEnv;
-  /** Deliveries go to the local simulators (said on /healthz and the admin page). */
-  simulated?: boolean;
-  /** Replaces the DirectTransport built from `credentials` (a custom route, or a test double). */
-  transport?: IPushTransport;
   settings?: Partial<IGatewaySettings>;
   /** Protects `/admin/*`; without it the admin HTTP API is off (the CLI still works on the database). */
   adminToken?: string;
@@ -57,11 +47,9 @@ export interface Gateway {
  */
 export async function createGateway(options: CreateGatewayOptions): Promise<Gateway> {
   const logger = options.logger ?? pino({ level: 'info', name: 'gateway' });
-  const transport = options.transport ?? buildGatewayTransport(options.credentials ?? {}, options.transportEnv ?? {});
   const core = new GatewayCore({
     db: options.db,
-    transport,
-    providers: describeProviders(options.credentials ?? {}, options.simulated ?? false, options.transport),
+    ...gatewayDelivery(options),
     logger,
     settings: options.settings,
     clock: options.clock,

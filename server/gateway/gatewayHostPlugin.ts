@@ -1,13 +1,11 @@
 import type { IHost, IHostPlugin } from '../../definitions/IHost';
-import type { IPushTransport } from '../../definitions/IPushTransport';
-import type { IPushTransportEnv } from '../../definitions/IPushTransportFactory';
 import { adminTokenGuard, type AdminGuard } from './adminAuth';
-import { buildGatewayTransport, describeProviders, type IGatewayCredentials } from './buildGatewayTransport';
+import { gatewayDelivery, type IGatewayDeliveryOptions } from './buildGatewayTransport';
 import { GatewayCore } from './GatewayCore';
 import { gatewayRoutes } from './gatewayRoutes';
 import type { IGatewaySettings } from './settings';
 
-export interface GatewayHostPluginOptions {
+export interface GatewayHostPluginOptions extends IGatewayDeliveryOptions {
   /** Where the gateway's routes live in the host. @defaultValue '/gateway' */
   prefix?: string;
   /**
@@ -15,11 +13,6 @@ export interface GatewayHostPluginOptions {
    * uses the same collection name as the host's. @defaultValue `<host database>_gateway`
    */
   dbName?: string;
-  credentials?: IGatewayCredentials;
-  transportEnv?: IPushTransportEnv;
-  simulated?: boolean;
-  /** Replaces the DirectTransport built from `credentials`. */
-  transport?: IPushTransport;
   settings?: Partial<IGatewaySettings>;
   /** Protects the gateway's `/admin` routes with this token; without it, the host's admins (X-User-Id/X-Auth-Token) may use them. */
   adminToken?: string;
@@ -40,8 +33,7 @@ export function gatewayHostPlugin(options: GatewayHostPluginOptions = {}): IHost
       const logger = host.logger.child({ name: 'gateway' });
       const core = new GatewayCore({
         db,
-        transport: options.transport ?? buildGatewayTransport(options.credentials ?? {}, options.transportEnv ?? {}),
-        providers: describeProviders(options.credentials ?? {}, options.simulated ?? false, options.transport),
+        ...gatewayDelivery(options),
         logger,
         settings: options.settings,
       });
